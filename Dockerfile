@@ -1,0 +1,31 @@
+# Build the manager binary.
+FROM golang:1.26 AS builder
+ARG TARGETOS
+ARG TARGETARCH
+
+WORKDIR /workspace
+# Copy the Go module manifests first and download the modules, so this layer is cached unless
+# the dependencies change.
+COPY go.mod go.mod
+COPY go.sum go.sum
+RUN go mod download
+
+# Copy the sources the manager is built from (the emulator under internal/esemulator is a test
+# tool that the manager never imports; copying internal/ whole keeps the build simple).
+COPY main.go main.go
+COPY api/ api/
+COPY controllers/ controllers/
+COPY internal/ internal/
+
+# CGO_ENABLED=0 makes a static binary for the distroless static image. GOARCH has no default, so
+# the binary is built for the platform of the build (or the one given with --platform).
+RUN CGO_ENABLED=0 GOOS=${TARGETOS:-linux} GOARCH=${TARGETARCH} go build -a -trimpath -o manager main.go
+
+# Use distroless as a minimal base image to package the manager binary.
+# Refer to https://github.com/GoogleContainerTools/distroless for more details.
+FROM gcr.io/distroless/static:nonroot
+WORKDIR /
+COPY --from=builder /workspace/manager .
+USER 65532:65532
+
+ENTRYPOINT ["/manager"]

@@ -1,0 +1,104 @@
+# Image URL to use for building and pushing the manager image.
+IMG ?= esrevoke/token-revocation-operator:latest
+
+# Kubernetes version of the envtest binaries (kube-apiserver, etcd, kubectl), built from the Go module proxy.
+ENVTEST_K8S_VERSION ?= 1.37.0
+
+SHELL = /usr/bin/env bash -o pipefail
+.SHELLFLAGS = -ec
+
+.PHONY: all
+all: build
+
+##@ General
+
+.PHONY: help
+help: ## Display this help.
+	@awk 'BEGIN {FS = ":.*##"; printf "\nUsage:\n  make \033[36m<target>\033[0m\n"} /^[a-zA-Z_0-9-]+:.*?##/ { printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2 } /^##@/ { printf "\n\033[1m%s\033[0m\n", substr($$0, 5) } ' $(MAKEFILE_LIST)
+
+##@ Development
+
+.PHONY: manifests
+manifests: controller-gen ## Generate the CRD, RBAC role and webhook configuration.
+	$(CONTROLLER_GEN) rbac:roleName=manager-role crd webhook paths="./api/...;./controllers/..." output:crd:artifacts:config=config/crd/bases
+
+.PHONY: generate
+generate: controller-gen ## Generate DeepCopy methods.
+	$(CONTROLLER_GEN) object:headerFile="hack/boilerplate.go.txt" paths="./api/..."
+
+.PHONY: fmt
+fmt: ## Run go fmt.
+	go fmt ./...
+
+.PHONY: vet
+vet: ## Run go vet.
+	go vet ./...
+
+.PHONY: test
+test: manifests generate fmt vet envtest ## Run every test (unit, envtest, webhook, end to end) with the race detector.
+	KUBEBUILDER_ASSETS="$(ENVTEST_ASSETS)" go test -race -count=1 ./... -coverprofile cover.out
+
+.PHONY: lint
+lint: golangci-lint ## Run golangci-lint.
+	$(GOLANGCI_LINT) run
+
+.PHONY: lint-fix
+lint-fix: golangci-lint ## Run golangci-lint and apply its fixes.
+	$(GOLANGCI_LINT) run --fix
+
+##@ Build
+
+.PHONY: build
+build: manifests generate fmt vet ## Build the manager binary.
+	go build -o bin/manager main.go
+
+.PHONY: run
+run: manifests generate fmt vet ## Run the manager against the current kubeconfig, webhooks off.
+	ENABLE_WEBHOOKS=false go run ./main.go
+
+##@ Dependencies
+
+LOCALBIN ?= $(shell pwd)/bin
+$(LOCALBIN):
+	mkdir -p $(LOCALBIN)
+
+CONTROLLER_GEN ?= $(LOCALBIN)/controller-gen
+GOLANGCI_LINT ?= $(LOCALBIN)/golangci-lint
+
+CONTROLLER_TOOLS_VERSION ?= v0.23.0
+GOLANGCI_LINT_VERSION ?= v2.15.0
+
+# ENVTEST_ASSETS is where the envtest binaries are: KUBEBUILDER_ASSETS when set, else bin/k8s/<version>.
+ifdef KUBEBUILDER_ASSETS
+ENVTEST_ASSETS = $(KUBEBUILDER_ASSETS)
+else
+ENVTEST_ASSETS = $(LOCALBIN)/k8s/$(ENVTEST_K8S_VERSION)
+endif
+
+.PHONY: envtest
+envtest: ## Build kube-apiserver, etcd and kubectl for envtest into bin/ (once), unless KUBEBUILDER_ASSETS is set.
+ifndef KUBEBUILDER_ASSETS
+	K8S_VERSION=$(ENVTEST_K8S_VERSION) hack/setup-envtest.sh $(ENVTEST_ASSETS) >/dev/null
+endif
+
+.PHONY: controller-gen
+controller-gen: $(CONTROLLER_GEN) ## Install controller-gen into bin/.
+$(CONTROLLER_GEN): | $(LOCALBIN)
+	$(call go-install-tool,$(CONTROLLER_GEN),sigs.k8s.io/controller-tools/cmd/controller-gen,$(CONTROLLER_TOOLS_VERSION))
+
+.PHONY: golangci-lint
+golangci-lint: $(GOLANGCI_LINT) ## Install golangci-lint into bin/.
+$(GOLANGCI_LINT): | $(LOCALBIN)
+	$(call go-install-tool,$(GOLANGCI_LINT),github.com/golangci/golangci-lint/v2/cmd/golangci-lint,$(GOLANGCI_LINT_VERSION))
+
+# go-install-tool installs a Go tool at a pinned version into bin/, as bin/<name>-<version> linked from bin/<name>.
+# $1 - target path, $2 - package, $3 - version
+define go-install-tool
+@[ -f "$(1)-$(3)" ] || { \
+set -e; \
+echo "Installing $(2)@$(3)" ; \
+GOBIN=$(LOCALBIN) go install $(2)@$(3) ; \
+mv "$(LOCALBIN)/$$(basename "$(1)")" "$(1)-$(3)" ; \
+} ; \
+ln -sf "$$(basename "$(1)")-$(3)" "$(1)"
+endef

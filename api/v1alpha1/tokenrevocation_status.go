@@ -1,0 +1,190 @@
+/*
+Copyright 2026 The Token Revocation Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package v1alpha1
+
+import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// Phase is a one-word summary of a TokenRevocation's progress, for people and printer columns.
+// Tools should read the conditions instead.
+// +kubebuilder:validation:Enum=Pending;Revoking;Revoked;Failed
+type Phase string
+
+const (
+	// PhasePending means the revocation cannot be sent yet: a Secret or the target is missing or invalid.
+	PhasePending Phase = "Pending"
+	// PhaseRevoking means the invalidate call is being made or retried.
+	PhaseRevoking Phase = "Revoking"
+	// PhaseRevoked means Elasticsearch invalidated every matching token. Terminal.
+	PhaseRevoked Phase = "Revoked"
+	// PhaseFailed means the revocation failed for good; conditions say why. Terminal.
+	PhaseFailed Phase = "Failed"
+)
+
+// IsTerminal reports whether the phase is final: such a revocation is never sent to Elasticsearch again.
+func (p Phase) IsTerminal() bool {
+	return p == PhaseRevoked || p == PhaseFailed
+}
+
+// Condition types of a TokenRevocation, following kstatus conventions.
+const (
+	// ReadyCondition is True once every matching token is invalidated.
+	ReadyCondition = "Ready"
+	// ReconcilingCondition is True while attempts go on.
+	ReconcilingCondition = "Reconciling"
+	// StalledCondition is True when the revocation failed for good.
+	StalledCondition = "Stalled"
+)
+
+// Condition reasons of a TokenRevocation. Reasons that name an Elasticsearch answer match the
+// kinds of outcome the operator tells apart.
+const (
+	// ReasonRevoked: Elasticsearch invalidated every matching token (or found them already invalid).
+	ReasonRevoked = "Revoked"
+	// ReasonInvalidating: an invalidate call is being made. Found on a fresh pass, it means the
+	// previous call's answer was lost (the operator stopped mid-call).
+	ReasonInvalidating = "Invalidating"
+	// ReasonPartialFailure: Elasticsearch failed to invalidate some matching tokens.
+	ReasonPartialFailure = "PartialFailure"
+	// ReasonTokenNotFound: Elasticsearch does not know the token: mistyped, from another cluster,
+	// or expired and deleted (Elasticsearch deletes tokens 24 hours after creation).
+	ReasonTokenNotFound = "TokenNotFound"
+	// ReasonInvalidRequest: Elasticsearch refused the request as invalid.
+	ReasonInvalidRequest = "InvalidRequest"
+	// ReasonTokenServiceDisabled: the cluster's token service is disabled.
+	ReasonTokenServiceDisabled = "TokenServiceDisabled"
+	// ReasonUnauthorized: Elasticsearch refused the operator's credentials.
+	ReasonUnauthorized = "Unauthorized"
+	// ReasonForbidden: the operator's credentials lack the manage_token cluster privilege.
+	ReasonForbidden = "Forbidden"
+	// ReasonElasticsearchUnavailable: Elasticsearch could not be reached or did not answer properly.
+	ReasonElasticsearchUnavailable = "ElasticsearchUnavailable"
+	// ReasonSecretNotFound: a Secret the revocation refers to does not exist (yet).
+	ReasonSecretNotFound = "SecretNotFound"
+	// ReasonSecretKeyNotFound: a Secret the revocation refers to lacks the key named.
+	ReasonSecretKeyNotFound = "SecretKeyNotFound"
+	// ReasonInvalidConnection: the connection details (URL, credentials, CA) are unusable.
+	ReasonInvalidConnection = "InvalidConnection"
+	// ReasonNoTarget: no elasticsearchRef is set and the operator has no default Elasticsearch.
+	ReasonNoTarget = "NoTarget"
+	// ReasonElasticsearchRefUnsupported: this version of the operator cannot resolve the reference.
+	ReasonElasticsearchRefUnsupported = "ElasticsearchRefUnsupported"
+)
+
+// TokenRevocationStatus records a revocation's progress and what Elasticsearch answered.
+type TokenRevocationStatus struct {
+	// conditions are Ready, Reconciling and Stalled, with reasons such as Revoked, TokenNotFound,
+	// Unauthorized, Forbidden or ElasticsearchUnavailable.
+	// +optional
+	// +listType=map
+	// +listMapKey=type
+	// +kubebuilder:validation:MaxItems=8
+	Conditions []metav1.Condition `json:"conditions,omitempty"`
+
+	// observedGeneration is the metadata.generation this status was computed from.
+	// +optional
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+
+	// phase summarises progress: Pending, Revoking, Revoked or Failed.
+	// +optional
+	Phase Phase `json:"phase,omitempty"`
+
+	// invalidatedTokens is the number of tokens invalidated, added up over all attempts. An access
+	// token and its refresh token count as two in realm and user revocations. Unset until
+	// Elasticsearch has answered.
+	// +optional
+	// +kubebuilder:validation:Minimum=0
+	InvalidatedTokens *int64 `json:"invalidatedTokens,omitempty"`
+
+	// previouslyInvalidatedTokens is the number of matching tokens that were already invalid when
+	// the first answered attempt ran. Unset until Elasticsearch has answered.
+	// +optional
+	// +kubebuilder:validation:Minimum=0
+	PreviouslyInvalidatedTokens *int64 `json:"previouslyInvalidatedTokens,omitempty"`
+
+	// errorCount is the number of tokens Elasticsearch failed to invalidate in the latest attempt.
+	// Unset until Elasticsearch has answered.
+	// +optional
+	// +kubebuilder:validation:Minimum=0
+	ErrorCount *int64 `json:"errorCount,omitempty"`
+
+	// errorDetails are Elasticsearch's error_details of the latest attempt, at most 10.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=10
+	ErrorDetails []ErrorDetail `json:"errorDetails,omitempty"`
+
+	// attempts is the number of invalidate calls made to Elasticsearch.
+	// +optional
+	// +kubebuilder:validation:Minimum=0
+	Attempts int32 `json:"attempts,omitempty"`
+
+	// startTime is when the operator first acted on this revocation.
+	// +optional
+	StartTime *metav1.Time `json:"startTime,omitempty"`
+
+	// lastAttemptTime is when the latest invalidate call was made.
+	// +optional
+	LastAttemptTime *metav1.Time `json:"lastAttemptTime,omitempty"`
+
+	// completionTime is when the revocation reached Revoked or Failed.
+	// +optional
+	CompletionTime *metav1.Time `json:"completionTime,omitempty"`
+
+	// tokenFingerprint identifies the token or refresh token revoked, as "sha256:" and the first
+	// 16 hex digits of its SHA-256, so it can be matched against logs without revealing it.
+	// +optional
+	// +kubebuilder:validation:MaxLength=64
+	TokenFingerprint string `json:"tokenFingerprint,omitempty"`
+
+	// target is the URL of the Elasticsearch cluster called. It never contains credentials.
+	// +optional
+	// +kubebuilder:validation:MaxLength=2048
+	Target string `json:"target,omitempty"`
+}
+
+// ErrorDetail is one entry of Elasticsearch's error_details: a token Elasticsearch failed to
+// invalidate and why.
+type ErrorDetail struct {
+	// type is Elasticsearch's exception type, such as "exception".
+	// +optional
+	// +kubebuilder:validation:MaxLength=256
+	Type string `json:"type,omitempty"`
+
+	// reason is Elasticsearch's message, truncated to 1024 characters.
+	// +optional
+	// +kubebuilder:validation:MaxLength=1024
+	Reason string `json:"reason,omitempty"`
+
+	// causedBy is the underlying cause Elasticsearch gave. Deeper causes are folded into its reason.
+	// +optional
+	CausedBy *ErrorCause `json:"causedBy,omitempty"`
+}
+
+// ErrorCause is the cause of an ErrorDetail.
+type ErrorCause struct {
+	// type is Elasticsearch's exception type, such as "illegal_argument_exception".
+	// +optional
+	// +kubebuilder:validation:MaxLength=256
+	Type string `json:"type,omitempty"`
+
+	// reason is Elasticsearch's message, truncated to 1024 characters.
+	// +optional
+	// +kubebuilder:validation:MaxLength=1024
+	Reason string `json:"reason,omitempty"`
+}

@@ -1,0 +1,178 @@
+/*
+Copyright 2026 The Token Revocation Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package v1alpha1
+
+import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// TokenRevocationSpec names what to invalidate in Elasticsearch and where. It mirrors the body of
+// Elasticsearch's invalidate-token API (DELETE /_security/oauth2/token): set exactly one of a token or
+// a refresh token, or set realmName and/or username to invalidate every token of a realm, a user, or
+// a user in a realm.
+// +kubebuilder:validation:XValidation:rule="has(self.token) || has(self.tokenSecretRef) || has(self.refreshToken) || has(self.refreshTokenSecretRef) || has(self.realmName) || has(self.username)",message="at least one of token, tokenSecretRef, refreshToken, refreshTokenSecretRef, realmName or username must be set"
+// +kubebuilder:validation:XValidation:rule="!has(self.token) || !has(self.tokenSecretRef)",message="token and tokenSecretRef are mutually exclusive: give the token inline or in a Secret, not both"
+// +kubebuilder:validation:XValidation:rule="!has(self.refreshToken) || !has(self.refreshTokenSecretRef)",message="refreshToken and refreshTokenSecretRef are mutually exclusive: give the refresh token inline or in a Secret, not both"
+// +kubebuilder:validation:XValidation:rule="!(has(self.token) || has(self.tokenSecretRef)) || !(has(self.refreshToken) || has(self.refreshTokenSecretRef) || has(self.realmName) || has(self.username))",message="token (or tokenSecretRef) cannot be used with refreshToken, refreshTokenSecretRef, realmName or username"
+// +kubebuilder:validation:XValidation:rule="!(has(self.refreshToken) || has(self.refreshTokenSecretRef)) || !(has(self.realmName) || has(self.username))",message="refreshToken (or refreshTokenSecretRef) cannot be used with realmName or username"
+type TokenRevocationSpec struct {
+	// token is the Elasticsearch access token to invalidate, inline. The value is stored in plain
+	// text in the TokenRevocation and is readable by anyone who can read the resource: prefer
+	// tokenSecretRef. Cannot be used with refreshToken, realmName or username.
+	// +optional
+	// +kubebuilder:validation:MaxLength=8192
+	// +kubebuilder:validation:XValidation:rule="self.trim().size() > 0",message="token must not be empty or whitespace-only"
+	Token *string `json:"token,omitempty"`
+
+	// tokenSecretRef reads the access token to invalidate from a key of a Secret in the
+	// TokenRevocation's namespace. Cannot be used with token, refreshToken, realmName or username.
+	// +optional
+	TokenSecretRef *SecretKeySelector `json:"tokenSecretRef,omitempty"`
+
+	// refreshToken is the Elasticsearch refresh token to invalidate, inline. Like token, it is stored
+	// in plain text: prefer refreshTokenSecretRef. Cannot be used with token, realmName or username.
+	// +optional
+	// +kubebuilder:validation:MaxLength=8192
+	// +kubebuilder:validation:XValidation:rule="self.trim().size() > 0",message="refreshToken must not be empty or whitespace-only"
+	RefreshToken *string `json:"refreshToken,omitempty"`
+
+	// refreshTokenSecretRef reads the refresh token to invalidate from a key of a Secret in the
+	// TokenRevocation's namespace. Cannot be used with refreshToken, token, realmName or username.
+	// +optional
+	RefreshTokenSecretRef *SecretKeySelector `json:"refreshTokenSecretRef,omitempty"`
+
+	// realmName invalidates every active token issued by this Elasticsearch realm (for example
+	// "saml1" or "default_native"), or, with username, every token of that user in this realm.
+	// Without username it logs out every user of the realm. Cannot be used with token or refreshToken.
+	// +optional
+	// +kubebuilder:validation:MaxLength=1024
+	// +kubebuilder:validation:XValidation:rule="self.trim().size() > 0",message="realmName must not be empty or whitespace-only"
+	RealmName *string `json:"realmName,omitempty"`
+
+	// username invalidates every active token of this Elasticsearch user (matched exactly and
+	// case-sensitively), in every realm unless realmName is also set. Cannot be used with token or
+	// refreshToken.
+	// +optional
+	// +kubebuilder:validation:MaxLength=1024
+	// +kubebuilder:validation:XValidation:rule="self.trim().size() > 0",message="username must not be empty or whitespace-only"
+	Username *string `json:"username,omitempty"`
+
+	// elasticsearchRef says which Elasticsearch cluster to call. When omitted, the operator's
+	// default cluster (its ELASTICSEARCH_URL) is used.
+	// +optional
+	ElasticsearchRef *ElasticsearchRef `json:"elasticsearchRef,omitempty"`
+
+	// reason is free text explaining why the tokens are revoked, such as an incident number. It is
+	// repeated in events and logs for the audit trail. It must not contain secrets.
+	// +optional
+	// +kubebuilder:validation:MaxLength=1024
+	Reason *string `json:"reason,omitempty"`
+}
+
+// SecretKeySelector names one key of a Secret in the TokenRevocation's namespace.
+type SecretKeySelector struct {
+	// name is the name of the Secret, in the TokenRevocation's namespace.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`
+	Name string `json:"name"`
+
+	// key is the key of the Secret's data that holds the value, for example "token".
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:validation:Pattern=`^[-._a-zA-Z0-9]+$`
+	Key string `json:"key"`
+}
+
+// ElasticsearchRef points at the Elasticsearch cluster to call: a Secret describing an external
+// cluster, or an Elasticsearch resource managed by ECK.
+// +kubebuilder:validation:XValidation:rule="has(self.secretName) || has(self.name)",message="elasticsearchRef needs secretName or name; omit elasticsearchRef to use the operator's default Elasticsearch"
+// +kubebuilder:validation:XValidation:rule="!has(self.namespace) || has(self.name)",message="elasticsearchRef.namespace can only be used with elasticsearchRef.name"
+type ElasticsearchRef struct {
+	// secretName names a Secret in the TokenRevocation's namespace that describes the cluster in
+	// ECK's format for external clusters: key "url", then "username" and "password" or "api-key"
+	// (an encoded API key), and optionally "ca.crt" (PEM). With name, it overrides the credentials
+	// ECK would give.
+	// +optional
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`
+	SecretName *string `json:"secretName,omitempty"`
+
+	// name names an Elasticsearch resource managed by ECK (elasticsearch.k8s.elastic.co). Its URL,
+	// CA and elastic user's credentials are found by ECK's naming conventions.
+	// +optional
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`
+	Name *string `json:"name,omitempty"`
+
+	// namespace is the namespace of the ECK Elasticsearch named by name. Defaults to the
+	// TokenRevocation's namespace. Other namespaces must be allowed by the operator's configuration.
+	// +optional
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=63
+	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`
+	Namespace *string `json:"namespace,omitempty"`
+}
+
+// TokenRevocation invalidates Elasticsearch tokens once and records what Elasticsearch answered.
+// Its spec is immutable: a revocation is the record of an act; create a new one to revoke again.
+// +kubebuilder:object:root=true
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:scope=Namespaced,shortName=tokrev,categories=esrevoke
+// +kubebuilder:printcolumn:name="Phase",type=string,JSONPath=`.status.phase`,description="Pending, Revoking, Revoked or Failed"
+// +kubebuilder:printcolumn:name="Invalidated",type=integer,JSONPath=`.status.invalidatedTokens`,description="Tokens this revocation invalidated"
+// +kubebuilder:printcolumn:name="Previously",type=integer,JSONPath=`.status.previouslyInvalidatedTokens`,description="Tokens that were already invalid"
+// +kubebuilder:printcolumn:name="Errors",type=integer,JSONPath=`.status.errorCount`,description="Tokens Elasticsearch failed to invalidate in the latest attempt"
+// +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+// +kubebuilder:printcolumn:name="Target",type=string,JSONPath=`.status.target`,priority=1,description="The Elasticsearch URL called"
+// +kubebuilder:printcolumn:name="Reason",type=string,JSONPath=`.spec.reason`,priority=1,description="Why the tokens are revoked"
+type TokenRevocation struct {
+	metav1.TypeMeta `json:",inline"`
+
+	// metadata is the standard object metadata.
+	// +optional
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	// spec names the tokens to invalidate and the cluster to call. It cannot change after creation.
+	// +required
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec is immutable: create a new TokenRevocation"
+	Spec TokenRevocationSpec `json:"spec"`
+
+	// status records the revocation's progress and what Elasticsearch answered.
+	// +optional
+	Status TokenRevocationStatus `json:"status,omitempty"`
+}
+
+// +kubebuilder:object:root=true
+
+// TokenRevocationList is a list of TokenRevocations.
+type TokenRevocationList struct {
+	metav1.TypeMeta `json:",inline"`
+	// metadata is the standard list metadata.
+	// +optional
+	metav1.ListMeta `json:"metadata,omitempty"`
+	// items are the TokenRevocations.
+	Items []TokenRevocation `json:"items"`
+}
+
+func init() {
+	SchemeBuilder.Register(&TokenRevocation{}, &TokenRevocationList{})
+}

@@ -1,0 +1,90 @@
+/*
+Copyright 2026 The Token Revocation Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package v1alpha1
+
+import (
+	"context"
+	"fmt"
+
+	apiequality "k8s.io/apimachinery/pkg/api/equality"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
+)
+
+// +kubebuilder:webhook:path=/validate-security-esrevoke-io-v1alpha1-tokenrevocation,mutating=false,failurePolicy=fail,sideEffects=None,groups=security.esrevoke.io,resources=tokenrevocations,verbs=create;update,versions=v1alpha1,name=vtokenrevocation.security.esrevoke.io,admissionReviewVersions=v1
+
+// TokenRevocationValidator is the validating admission webhook of TokenRevocations. It enforces
+// Elasticsearch's rules for the invalidate-token request, keeps the spec immutable, and warns
+// about revocations that store tokens in plain text or log out a whole realm.
+type TokenRevocationValidator struct{}
+
+var _ admission.Validator[*TokenRevocation] = &TokenRevocationValidator{}
+
+// SetupTokenRevocationWebhookWithManager registers the TokenRevocation validating webhook with the manager.
+func SetupTokenRevocationWebhookWithManager(mgr ctrl.Manager, validator *TokenRevocationValidator) error {
+	return ctrl.NewWebhookManagedBy(mgr, &TokenRevocation{}).
+		WithValidator(validator).
+		Complete()
+}
+
+// ValidateCreate checks a new TokenRevocation's spec and returns warnings about risky but valid specs.
+func (v *TokenRevocationValidator) ValidateCreate(_ context.Context, obj *TokenRevocation) (admission.Warnings, error) {
+	if errs := ValidateSpec(&obj.Spec, field.NewPath("spec")); len(errs) > 0 {
+		return nil, invalid(obj, errs)
+	}
+	return warningsFor(&obj.Spec), nil
+}
+
+// ValidateUpdate rejects any change to the spec: a revocation is the record of an act. Updates that
+// leave the spec alone (labels, annotations, status) are always allowed, so objects created under
+// older rules stay editable.
+func (v *TokenRevocationValidator) ValidateUpdate(_ context.Context, oldObj, newObj *TokenRevocation) (admission.Warnings, error) {
+	if apiequality.Semantic.DeepEqual(oldObj.Spec, newObj.Spec) {
+		return nil, nil
+	}
+	errs := field.ErrorList{field.Forbidden(field.NewPath("spec"), "spec is immutable: create a new TokenRevocation")}
+	return nil, invalid(newObj, errs)
+}
+
+// ValidateDelete allows every deletion: deleting a TokenRevocation does not undo a revocation.
+func (v *TokenRevocationValidator) ValidateDelete(_ context.Context, _ *TokenRevocation) (admission.Warnings, error) {
+	return nil, nil
+}
+
+func invalid(obj *TokenRevocation, errs field.ErrorList) error {
+	return apierrors.NewInvalid(GroupVersion.WithKind("TokenRevocation").GroupKind(), obj.Name, errs)
+}
+
+// warningsFor returns the admission warnings of a valid spec.
+func warningsFor(spec *TokenRevocationSpec) admission.Warnings {
+	var warnings admission.Warnings
+	if spec.Token != nil {
+		warnings = append(warnings, "spec.token is stored in plain text and readable by anyone who can read "+
+			"this TokenRevocation: prefer spec.tokenSecretRef")
+	}
+	if spec.RefreshToken != nil {
+		warnings = append(warnings, "spec.refreshToken is stored in plain text and readable by anyone who can read "+
+			"this TokenRevocation: prefer spec.refreshTokenSecretRef")
+	}
+	if spec.RealmName != nil && spec.Username == nil {
+		warnings = append(warnings, fmt.Sprintf("spec.realmName without spec.username invalidates the tokens of "+
+			"every user of realm %q: every session of that realm will have to log in again", *spec.RealmName))
+	}
+	return warnings
+}
