@@ -1,0 +1,234 @@
+/*
+Copyright 2026 The Token Revocation Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+// Package esemulator is an in-memory emulator of Elasticsearch's token APIs.
+// TEST TOOL ONLY; the operator never imports it.
+//
+// It follows the project's behaviour reference (elasticsearch-token-api.md,
+// shared with the operator's design documents): get token (password,
+// client_credentials and refresh_token grants), invalidate token (all four
+// modes, with Elasticsearch's counters, status codes and error bodies),
+// GET / and GET /_security/_authenticate, with Basic, ApiKey and Bearer
+// authentication and the X-Elastic-Product header the official clients check.
+package esemulator
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Defaults taken from Elasticsearch's settings.
+const (
+	// DefaultVersion is the Elasticsearch version emulated unless WithVersion says otherwise.
+	DefaultVersion = "8.19.7"
+	// DefaultTokenTimeout is xpack.security.authc.token.timeout's default.
+	DefaultTokenTimeout = 20 * time.Minute
+	// DefaultRealm is the realm AddUser uses when given "".
+	DefaultRealm = "default_native"
+
+	maxBodyBytes = 10 << 20
+)
+
+// Emulator is an in-memory Elasticsearch that serves the token APIs over
+// HTTP. It implements http.Handler and is safe for concurrent use.
+type Emulator struct {
+	now          func() time.Time
+	tokenTimeout time.Duration
+	removerDelay time.Duration
+	version      esVersion
+	clusterUUID  string
+	latency      atomic.Int64
+
+	requests        atomic.Int64
+	invalidateCalls atomic.Int64
+
+	mu             sync.Mutex
+	users          map[string]*account
+	apiKeys        map[string]*account
+	tokens         *tokenStore
+	tokensDisabled bool
+	faults         []Fault
+	invalidateHook func()
+}
+
+// account is a credential the emulator accepts and the identity it proves.
+type account struct {
+	secret   string
+	identity identity
+	apiKeyID string
+}
+
+// Option configures an Emulator.
+type Option func(*Emulator)
+
+// WithClock sets the clock used for token expiry and document lifetime (default time.Now).
+func WithClock(now func() time.Time) Option {
+	return func(e *Emulator) { e.now = now }
+}
+
+// WithLatency adds d to every request before it is handled.
+func WithLatency(d time.Duration) Option {
+	return func(e *Emulator) { e.latency.Store(int64(d)) }
+}
+
+// WithTokenTimeout sets the access-token lifetime, xpack.security.authc.token.timeout
+// (default 20m, answered as "expires_in":1200).
+func WithTokenTimeout(d time.Duration) Option {
+	return func(e *Emulator) { e.tokenTimeout = d }
+}
+
+// WithRemoverDelay keeps token documents this long after their 24h lifetime
+// before they vanish, like ExpiredTokenRemover running late (default 0: they
+// vanish at 24h). In between, invalidation still finds them and a refresh
+// answers "token document has expired".
+func WithRemoverDelay(d time.Duration) Option {
+	return func(e *Emulator) { e.removerDelay = d }
+}
+
+// WithVersion sets the Elasticsearch version to emulate, e.g. "8.19.7" or
+// "9.1.0". The major version decides which compatible-with versions are
+// accepted (8.x: 7 and 8; 9.x: 8 and 9). It panics on a version that is not
+// 8.x or 9.x; check user input with ValidateVersion first.
+func WithVersion(v string) Option {
+	parsed, err := parseVersion(v)
+	if err != nil {
+		panic("esemulator: " + err.Error())
+	}
+	return func(e *Emulator) { e.version = parsed }
+}
+
+// New returns an Emulator with no users, no API keys and no tokens.
+func New(opts ...Option) *Emulator {
+	e := &Emulator{
+		now:          time.Now,
+		tokenTimeout: DefaultTokenTimeout,
+		clusterUUID:  randomID(16),
+		users:        map[string]*account{},
+		apiKeys:      map[string]*account{},
+	}
+	e.version, _ = parseVersion(DefaultVersion)
+	for _, opt := range opts {
+		opt(e)
+	}
+	e.tokens = newTokenStore(e.version.transportID, e.removerDelay)
+	return e
+}
+
+// ServeHTTP answers one request the way Elasticsearch would.
+func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	e.requests.Add(1)
+	if !sleep(r.Context(), time.Duration(e.latency.Load())) {
+		return
+	}
+	req := &request{http: r, path: r.URL.Path, now: e.now()}
+	e.write(w, req, e.handle(req))
+}
+
+// SetLatency changes the latency added to every request.
+func (e *Emulator) SetLatency(d time.Duration) {
+	e.latency.Store(int64(d))
+}
+
+// AddUser adds a user holding manage_token. Realm "" means "default_native".
+func (e *Emulator) AddUser(name, password, realm string) {
+	e.addUser(name, password, realm, []string{"superuser"}, true)
+}
+
+// AddUnprivilegedUser adds a user in "default_native" who authenticates but
+// holds no manage_token privilege, so the token APIs answer 403.
+func (e *Emulator) AddUnprivilegedUser(name, password string) {
+	e.addUser(name, password, DefaultRealm, []string{}, false)
+}
+
+func (e *Emulator) addUser(name, password, realm string, roles []string, manageToken bool) {
+	if realm == "" {
+		realm = DefaultRealm
+	}
+	id := identity{username: name, realmName: realm, realmType: realmType(realm), roles: roles, manageToken: manageToken}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.users[name] = &account{secret: password, identity: id}
+}
+
+// AddAPIKey adds an API key holding manage_token. Clients send
+// "Authorization: ApiKey base64(id:key)". The key's owner is reported with
+// the key's id as username, in the "_es_api_key" realm.
+func (e *Emulator) AddAPIKey(id, key string) {
+	ident := identity{username: id, realmName: apiKeyRealm, realmType: apiKeyRealm, roles: []string{}, manageToken: true}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.apiKeys[id] = &account{secret: key, identity: ident, apiKeyID: id}
+}
+
+// SetTokenServiceEnabled emulates xpack.security.authc.token.enabled; when
+// false the token APIs answer 400 feature_not_enabled_exception and Bearer
+// tokens no longer authenticate.
+func (e *Emulator) SetTokenServiceEnabled(enabled bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.tokensDisabled = !enabled
+}
+
+func (e *Emulator) tokenServiceEnabled() bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return !e.tokensDisabled
+}
+
+// InvalidateCalls counts invalidate requests that reached the token service,
+// that is passed authentication, parsing, validation and authorization,
+// whatever their outcome (including feature_not_enabled_exception and faults).
+func (e *Emulator) InvalidateCalls() int64 {
+	return e.invalidateCalls.Load()
+}
+
+// Requests counts every request served, whatever its outcome.
+func (e *Emulator) Requests() int64 {
+	return e.requests.Load()
+}
+
+// sleep waits d or until ctx is done; it reports whether d elapsed.
+func sleep(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+var errBodyTooLarge = errors.New("request body too large")
+
+func readBody(r *http.Request) ([]byte, error) {
+	if r.Body == nil {
+		return nil, nil
+	}
+	b, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
+	if err == nil && len(b) > maxBodyBytes {
+		err = errBodyTooLarge
+	}
+	return b, err
+}

@@ -1,0 +1,177 @@
+/*
+Copyright 2026 The Token Revocation Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package esemulator
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+// esError is an Elasticsearch exception about to be rendered by
+// ElasticsearchException.generateFailureXContent.
+type esError struct {
+	typ      string
+	reason   string
+	metadata object   // "es."-prefixed metadata, rendered without the prefix
+	header   []string // WWW-Authenticate values: in the body and as HTTP headers
+	cause    *esError // rendered as caused_by
+	plain    bool     // not an ElasticsearchException: root-cause guessing stops here
+	status   int      // HTTP status (top level only)
+}
+
+// rootCause mirrors ElasticsearchException.guessRootCauses: it unwraps causes
+// while they are ElasticsearchExceptions.
+func (x *esError) rootCause() *esError {
+	if x.plain || x.cause == nil || x.cause.plain {
+		return x
+	}
+	return x.cause.rootCause()
+}
+
+// inner renders type, reason, metadata, caused_by and header in Elasticsearch's order.
+func (x *esError) inner(withCause bool) object {
+	o := obj("type", x.typ, "reason", x.reason)
+	o = append(o, x.metadata...)
+	if withCause && x.cause != nil {
+		o = o.with("caused_by", x.cause.inner(true))
+	}
+	if len(x.header) == 1 {
+		o = o.with("header", obj("WWW-Authenticate", x.header[0]))
+	} else if len(x.header) > 1 {
+		o = o.with("header", obj("WWW-Authenticate", x.header))
+	}
+	return o
+}
+
+// response renders the full error body and its HTTP headers.
+func (x *esError) response() response {
+	root := x.rootCause().inner(false)
+	errObj := obj("root_cause", []any{root})
+	errObj = append(errObj, x.inner(true)...)
+	resp := jsonResponse(x.status, obj("error", errObj, "status", x.status))
+	for _, v := range x.header {
+		resp.header.Add("WWW-Authenticate", v)
+	}
+	return resp
+}
+
+func newError(status int, typ, reason string) *esError {
+	return &esError{status: status, typ: typ, reason: reason}
+}
+
+func securityException(status int, reason string) *esError {
+	return newError(status, "security_exception", reason)
+}
+
+// Authentication challenges sent with a 401, in Elasticsearch's order.
+const (
+	basicChallenge  = `Basic realm="security" charset="UTF-8"`
+	bearerChallenge = `Bearer realm="security"`
+	apiKeyChallenge = `ApiKey`
+	expiredToken    = `Bearer realm="security", error="invalid_token", error_description="The access token expired"`
+)
+
+func (e *Emulator) challenges() []string {
+	if e.tokenServiceEnabled() {
+		return []string{basicChallenge, bearerChallenge, apiKeyChallenge}
+	}
+	return []string{basicChallenge, apiKeyChallenge}
+}
+
+// authenticationError is a 401 security_exception with the default challenges.
+func (e *Emulator) authenticationError(reason string) *esError {
+	x := securityException(http.StatusUnauthorized, reason)
+	x.header = e.challenges()
+	return x
+}
+
+func tokenExpiredError() *esError {
+	x := securityException(http.StatusUnauthorized, "token expired")
+	x.header = []string{expiredToken}
+	return x
+}
+
+// Transport action names of the token APIs, as 403 messages name them.
+const (
+	actionCreateToken     = "cluster:admin/xpack/security/token/create"
+	actionRefreshToken    = "cluster:admin/xpack/security/token/refresh"
+	actionInvalidateToken = "cluster:admin/xpack/security/token/invalidate"
+)
+
+// grantingPrivileges lists the cluster privileges that grant action, as
+// AuthorizationDenialMessages does: manage_saml also grants refresh and invalidate.
+func grantingPrivileges(action string) string {
+	if action == actionCreateToken {
+		return "manage_token,manage_security,all"
+	}
+	return "manage_saml,manage_token,manage_security,all"
+}
+
+func unauthorizedError(action string, p *principal) *esError {
+	reason := fmt.Sprintf("action [%s] is unauthorized for user [%s] with effective roles [%s], "+
+		"this action is granted by the cluster privileges [%s]",
+		action, p.username, strings.Join(p.roles, ","), grantingPrivileges(action))
+	return securityException(http.StatusForbidden, reason)
+}
+
+func validationError(errs []string) *esError {
+	var b strings.Builder
+	b.WriteString("Validation Failed: ")
+	for i, msg := range errs {
+		fmt.Fprintf(&b, "%d: %s;", i+1, msg)
+	}
+	x := newError(http.StatusBadRequest, "action_request_validation_exception", b.String())
+	x.plain = true
+	return x
+}
+
+func featureNotEnabledError() *esError {
+	x := newError(http.StatusBadRequest, "feature_not_enabled_exception", "security tokens are not enabled")
+	x.metadata = obj("disabled.feature", "security_tokens")
+	return x
+}
+
+func bodyRequiredError() *esError {
+	return newError(http.StatusBadRequest, "parse_exception", "request body is required")
+}
+
+func unrecognizedParamsError(path string, params []string) *esError {
+	noun := "parameter"
+	if len(params) > 1 {
+		noun = "parameters"
+	}
+	reason := fmt.Sprintf("request [%s] contains unrecognized %s: [%s]", path, noun, strings.Join(params, "], ["))
+	x := newError(http.StatusBadRequest, "illegal_argument_exception", reason)
+	x.plain = true
+	return x
+}
+
+// simpleError is RestController's string-valued error body, used for routing
+// and content-type failures; handleBadRequest's has no status field.
+func simpleError(status int, msg string, withStatus bool) response {
+	body := obj("error", msg)
+	if withStatus {
+		body = body.with("status", status)
+	}
+	return jsonResponse(status, body)
+}
+
+// oauthError is RestGetTokenAction's RFC 6749 section 5.2 error body.
+func oauthError(code, description string) response {
+	return jsonResponse(http.StatusBadRequest, obj("error", code, "error_description", description))
+}

@@ -1,0 +1,191 @@
+/*
+Copyright 2026 The Token Revocation Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package esemulator
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+)
+
+var tokenRequestParser = objectParser{
+	name:   "token_request",
+	fields: []string{"grant_type", "username", "password", "kerberos_ticket", "scope", "refresh_token"},
+}
+
+const supportedGrants = "grant_type only supports the values: [password, _kerberos, refresh_token, client_credentials]"
+
+// validateTokenRequest is CreateTokenRequest.validate(). A field counts as
+// sent when present, even empty; a required field must be non-empty.
+func validateTokenRequest(v map[string]string) []string {
+	var errs []string
+	grant := v["grant_type"]
+	unsupported := func(fields ...string) {
+		for _, f := range fields {
+			if _, sent := v[f]; sent {
+				errs = append(errs, fmt.Sprintf("%s is not supported with the %s grant_type", f, grant))
+			}
+		}
+	}
+	required := func(f string) {
+		if v[f] == "" {
+			errs = append(errs, f+" is missing")
+		}
+	}
+	switch grant {
+	case "password":
+		unsupported("kerberos_ticket", "refresh_token")
+		required("username")
+		required("password")
+	case "_kerberos":
+		unsupported("username", "password", "refresh_token")
+		required("kerberos_ticket")
+	case "refresh_token":
+		unsupported("username", "password", "kerberos_ticket")
+		required("refresh_token")
+	case "client_credentials":
+		unsupported("username", "password", "kerberos_ticket", "refresh_token")
+	default:
+		errs = append(errs, supportedGrants)
+	}
+	return errs
+}
+
+// getToken serves POST /_security/oauth2/token.
+func (e *Emulator) getToken(req *request) response {
+	values, fail := jsonBody(req, tokenRequestParser)
+	if fail != nil {
+		return *fail
+	}
+	if x := unrecognizedParams(req); x != nil {
+		return x.response()
+	}
+	if errs := validateTokenRequest(values); len(errs) > 0 {
+		code := "invalid_request"
+		for _, msg := range errs {
+			if strings.Contains(msg, "grant_type") {
+				code = "unsupported_grant_type"
+			}
+		}
+		return oauthError(code, validationError(errs).reason)
+	}
+	grant := values["grant_type"]
+	action := actionCreateToken
+	if grant == "refresh_token" {
+		action = actionRefreshToken
+	}
+	if x := authorize(action, req.who); x != nil {
+		return x.response()
+	}
+	switch grant {
+	case "password":
+		return e.passwordGrant(req, values)
+	case "client_credentials":
+		return e.clientCredentialsGrant(req, values)
+	case "refresh_token":
+		return e.refreshGrant(req, values)
+	}
+	// No Kerberos realm is emulated, so a ticket never authenticates.
+	return e.authenticationError(fmt.Sprintf("unable to authenticate user [<Kerberos Token>] for action [%s]",
+		actionCreateToken)).response()
+}
+
+func (e *Emulator) passwordGrant(req *request, values map[string]string) response {
+	name := values["username"]
+	owner, ok := e.checkUser(name, values["password"])
+	if !ok {
+		return e.authenticationError(fmt.Sprintf("unable to authenticate user [%s] for action [%s]",
+			name, actionCreateToken)).response()
+	}
+	doc, x := e.mint(owner, &req.who.identity, true, req.now)
+	if x != nil {
+		return x.response()
+	}
+	return e.tokenResponse(doc, values, &principal{identity: owner, authType: "realm"})
+}
+
+// clientCredentialsGrant issues an access token, without refresh token, to the caller itself.
+func (e *Emulator) clientCredentialsGrant(req *request, values map[string]string) response {
+	doc, x := e.mint(req.who.identity, &req.who.identity, false, req.now)
+	if x != nil {
+		return x.response()
+	}
+	return e.tokenResponse(doc, values, req.who)
+}
+
+func (e *Emulator) mint(owner identity, client *identity, withRefresh bool, now time.Time) (*tokenDoc, *esError) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.tokensDisabled {
+		return nil, featureNotEnabledError()
+	}
+	return e.tokens.mint(owner, client, withRefresh, now, e.tokenTimeout), nil
+}
+
+func (e *Emulator) refreshGrant(req *request, values map[string]string) response {
+	e.mu.Lock()
+	if e.tokensDisabled {
+		e.mu.Unlock()
+		return featureNotEnabledError().response()
+	}
+	doc, failure := e.tokens.refreshToken(values["refresh_token"], req.who.identity, req.now, e.tokenTimeout)
+	e.mu.Unlock()
+	if failure != "" {
+		return oauthError("invalid_grant", failure)
+	}
+	return e.tokenResponse(doc, values, &principal{identity: doc.owner, authType: "token"})
+}
+
+// refreshToken is TokenService.refreshToken: it supersedes the document
+// holding token by a new pair, or says why not, checking in the order of
+// checkTokenDocumentForRefresh: lifetime, invalidation, client, earlier refresh.
+func (s *tokenStore) refreshToken(token string, client identity, now time.Time, timeout time.Duration) (*tokenDoc, string) {
+	d := s.byRefresh(token, now)
+	switch {
+	case d == nil:
+		return nil, "could not refresh the requested token"
+	case now.After(d.created.Add(docLifetime)):
+		return nil, "token document has expired"
+	case d.refreshInvalidated:
+		return nil, "token has been invalidated"
+	case d.client != nil && (d.client.username != client.username || d.client.realmName != client.realmName):
+		return nil, "tokens must be refreshed by the creating client"
+	case d.refreshedAt.IsZero():
+		n := s.mint(d.owner, &client, true, now, timeout)
+		d.refreshedAt, d.superseding = now, n
+		return n, ""
+	case now.After(d.refreshedAt.Add(refreshWindow)):
+		return nil, "token has already been refreshed more than 30 seconds in the past"
+	case now.Before(d.refreshedAt.Add(-refreshWindow)):
+		return nil, "token has been refreshed more than 30 seconds in the future, clock skew too great"
+	}
+	return d.superseding, ""
+}
+
+// tokenResponse is CreateTokenResponse.toXContent, keys in its order.
+func (e *Emulator) tokenResponse(doc *tokenDoc, values map[string]string, auth *principal) response {
+	body := obj("access_token", doc.access, "type", "Bearer", "expires_in", int(e.tokenTimeout/time.Second))
+	if doc.refresh != "" {
+		body = body.with("refresh_token", doc.refresh)
+	}
+	if _, sent := values["scope"]; sent {
+		body = body.with("scope", "full")
+	}
+	body = body.with("authentication", auth.authentication())
+	return jsonResponse(http.StatusOK, body)
+}

@@ -1,0 +1,234 @@
+/*
+Copyright 2026 The Token Revocation Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package esemulator
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+)
+
+var invalidateParser = objectParser{
+	name:   "invalidate_token",
+	fields: []string{"token", "refresh_token", "realm_name", "username"},
+	build: func(v map[string]string) *esError {
+		if v["token"] != "" && v["refresh_token"] != "" {
+			return illegalArgument("only one of [token, refresh_token] may be sent per request")
+		}
+		return nil
+	},
+}
+
+// invalidateRequest is InvalidateTokenRequest as RestInvalidateTokenAction builds it.
+type invalidateRequest struct {
+	tokenString string
+	tokenType   string // "token", "refresh_token" or "" (Strings.hasLength picks the field)
+	realmName   string
+	username    string
+}
+
+func newInvalidateRequest(v map[string]string) invalidateRequest {
+	r := invalidateRequest{realmName: v["realm_name"], username: v["username"]}
+	switch {
+	case v["token"] != "":
+		r.tokenString, r.tokenType = v["token"], "token"
+	case v["refresh_token"] != "":
+		r.tokenString, r.tokenType = v["refresh_token"], "refresh_token"
+	}
+	return r
+}
+
+// validate is InvalidateTokenRequest.validate(): hasText for realm and
+// user, hasLength for the token string.
+func (r invalidateRequest) validate() []string {
+	var errs []string
+	switch {
+	case hasText(r.realmName) || hasText(r.username):
+		if hasText(r.tokenString) {
+			errs = append(errs, "token string must not be provided when realm name or username is specified")
+		}
+		if r.tokenType != "" {
+			errs = append(errs, "token type must not be provided when realm name or username is specified")
+		}
+	case r.tokenString == "":
+		errs = append(errs, "token string must be provided when not specifying a realm name or a username")
+	}
+	return errs
+}
+
+func (r invalidateRequest) byRealmOrUser() bool {
+	return hasText(r.realmName) || hasText(r.username)
+}
+
+// invalidateToken serves DELETE /_security/oauth2/token.
+func (e *Emulator) invalidateToken(req *request) response {
+	values, fail := jsonBody(req, invalidateParser)
+	if fail != nil {
+		return *fail
+	}
+	if x := unrecognizedParams(req); x != nil {
+		return x.response()
+	}
+	ir := newInvalidateRequest(values)
+	if errs := ir.validate(); len(errs) > 0 {
+		return validationError(errs).response()
+	}
+	if x := authorize(actionInvalidateToken, req.who); x != nil {
+		return x.response()
+	}
+	e.invalidateCalls.Add(1)
+	if !e.tokenServiceEnabled() {
+		return featureNotEnabledError().response()
+	}
+	return e.runInvalidate(req, ir)
+}
+
+// invalidate changes the token state and renders Elasticsearch's answer;
+// failures halves fail as bulk-item errors (a fault).
+func (e *Emulator) invalidate(ir invalidateRequest, now time.Time, failures int) response {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if ir.byRealmOrUser() {
+		return counters(e.tokens.invalidate(e.tokens.activeHalves(ir, now), failures))
+	}
+	token, refresh := ir.tokenString, ir.tokenType == "refresh_token"
+	if !wellFormedToken(token) {
+		return notFoundCounters()
+	}
+	if !e.tokens.indexExists {
+		return securityException(http.StatusBadRequest, "failed to invalidate token").response()
+	}
+	doc := e.tokens.byAccess(token, now)
+	if refresh {
+		doc = e.tokens.byRefresh(token, now)
+	}
+	if doc == nil {
+		return notFoundCounters()
+	}
+	return counters(e.tokens.invalidate([]half{{doc: doc, refresh: refresh}}, failures))
+}
+
+// half is the access or the refresh half of a token document.
+type half struct {
+	doc     *tokenDoc
+	refresh bool
+}
+
+func (h half) invalidated() bool {
+	if h.refresh {
+		return h.doc.refreshInvalidated
+	}
+	return h.doc.accessInvalidated
+}
+
+func (h half) invalidate() {
+	if h.refresh {
+		h.doc.refreshInvalidated = true
+	} else {
+		h.doc.accessInvalidated = true
+	}
+}
+
+// activeHalves selects the active documents of a realm and/or user, as
+// invalidateActiveTokensForRealmAndUser does, and lists their refresh halves
+// before their access halves.
+func (s *tokenStore) activeHalves(ir invalidateRequest, now time.Time) []half {
+	var docs []*tokenDoc
+	for _, d := range s.liveDocs(now) {
+		if d.active(now) && ir.matches(d.owner) {
+			docs = append(docs, d)
+		}
+	}
+	slices.SortFunc(docs, func(a, b *tokenDoc) int {
+		if c := a.created.Compare(b.created); c != 0 {
+			return c
+		}
+		return strings.Compare(a.docID, b.docID)
+	})
+	var halves []half
+	for _, d := range docs {
+		if d.refresh != "" {
+			halves = append(halves, half{doc: d, refresh: true})
+		}
+	}
+	for _, d := range docs {
+		halves = append(halves, half{doc: d})
+	}
+	return halves
+}
+
+// matches filters by realm (when realm_name is not empty) and user (when
+// username has text), exactly and case-sensitively.
+func (r invalidateRequest) matches(owner identity) bool {
+	if r.realmName == "" {
+		return owner.username == r.username
+	}
+	return owner.realmName == r.realmName && (!hasText(r.username) || owner.username == r.username)
+}
+
+// outcome is a TokensInvalidationResult.
+type outcome struct {
+	invalidated int
+	previously  int
+	errors      []any
+}
+
+// invalidate marks halves invalidated; the first failures halves fail instead.
+func (s *tokenStore) invalidate(halves []half, failures int) outcome {
+	var o outcome
+	for i, h := range halves {
+		switch {
+		case i < failures:
+			o.errors = append(o.errors, s.failureDetail(h))
+		case h.invalidated():
+			o.previously++
+		default:
+			h.invalidate()
+			o.invalidated++
+		}
+	}
+	return o
+}
+
+// failureDetail renders a failed bulk item like indexInvalidation does.
+func (s *tokenStore) failureDetail(h half) object {
+	prefix := "access_token"
+	if h.refresh {
+		prefix = "refresh_token"
+	}
+	return obj("type", "exception", "reason", "Error invalidating "+prefix+": ",
+		"caused_by", obj("type", "document_missing_exception", "reason", "["+h.doc.docID+"]: document missing",
+			"index_uuid", s.indexUUID, "shard", "0", "index", tokensIndex))
+}
+
+const tokensIndex = ".security-tokens-7"
+
+func counters(o outcome) response {
+	body := obj("invalidated_tokens", o.invalidated, "previously_invalidated_tokens", o.previously,
+		"error_count", len(o.errors))
+	if len(o.errors) > 0 {
+		body = body.with("error_details", o.errors)
+	}
+	return jsonResponse(http.StatusOK, body)
+}
+
+func notFoundCounters() response {
+	resp := counters(outcome{})
+	resp.status = http.StatusNotFound
+	return resp
+}

@@ -1,0 +1,146 @@
+/*
+Copyright 2026 The Token Revocation Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package esemulator
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+)
+
+// objectParser parses a flat JSON object of optional string fields the way
+// Elasticsearch's ConstructingObjectParser does, with its error messages
+// and [line:column] locations.
+type objectParser struct {
+	name   string
+	fields []string
+	// build is the constructor; a non-nil error is wrapped like buildTarget wraps it.
+	build func(values map[string]string) *esError
+}
+
+// parse returns the fields present in body, or the 400 Elasticsearch answers.
+func (p objectParser) parse(body []byte) (map[string]string, *esError) {
+	l := &lexer{src: body, line: 1}
+	l.skipSpace()
+	start := l.loc()
+	kind, x := l.valueKind()
+	if x != nil {
+		return nil, x
+	}
+	if kind != "START_OBJECT" {
+		return nil, parseError(start, fmt.Sprintf("[%s] Expected START_OBJECT but was: %s", p.name, kind))
+	}
+	l.pos++
+	values := map[string]string{}
+	built := false
+	for first := true; ; first = false {
+		done, x := l.nextEntry(first)
+		if x != nil {
+			return nil, x
+		}
+		if done {
+			break
+		}
+		if x := p.entry(l, values); x != nil {
+			return nil, x
+		}
+		if !built && len(values) == len(p.fields) {
+			built = true
+			if x := p.construct(values); x != nil {
+				return nil, wrapParseError(l.lastValue, fmt.Sprintf("[%s] failed to parse field [%s]", p.name, l.lastField), x)
+			}
+		}
+	}
+	if !built {
+		if x := p.construct(values); x != nil {
+			return nil, x
+		}
+	}
+	return values, nil
+}
+
+// entry reads one "name": value pair into values.
+func (p objectParser) entry(l *lexer, values map[string]string) *esError {
+	fieldLoc := l.loc()
+	name, x := l.fieldName()
+	if x != nil {
+		return x
+	}
+	if _, dup := values[name]; dup {
+		return malformed(fieldLoc, fmt.Sprintf("Duplicate field '%s'", name))
+	}
+	if x := l.colon(); x != nil {
+		return x
+	}
+	valueLoc := l.loc()
+	kind, x := l.valueKind()
+	if x != nil {
+		return x
+	}
+	if !slices.Contains(p.fields, name) {
+		return parseError(fieldLoc, fmt.Sprintf("[%s] unknown field [%s]", p.name, name))
+	}
+	if kind != "VALUE_STRING" {
+		return parseError(valueLoc, fmt.Sprintf("[%s] %s doesn't support values of type: %s", p.name, name, kind))
+	}
+	l.pos++
+	s, x := l.stringBody()
+	if x != nil {
+		return x
+	}
+	values[name] = s
+	l.lastField, l.lastValue = name, valueLoc
+	return nil
+}
+
+func (p objectParser) construct(values map[string]string) *esError {
+	if p.build == nil {
+		return nil
+	}
+	if x := p.build(values); x != nil {
+		return wrapParseError("", fmt.Sprintf("Failed to build [%s] after last required field arrived", p.name), x)
+	}
+	return nil
+}
+
+// parseError is an XContentParseException: not an ElasticsearchException,
+// so it is its own root cause.
+func parseError(loc, msg string) *esError {
+	return wrapParseError(loc, msg, nil)
+}
+
+func wrapParseError(loc, msg string, cause *esError) *esError {
+	if loc != "" {
+		msg = loc + " " + msg
+	}
+	x := newError(http.StatusBadRequest, "x_content_parse_exception", msg)
+	x.plain, x.cause = true, cause
+	return x
+}
+
+// malformed is a JSON syntax error reported by the JSON parser.
+func malformed(loc, msg string) *esError {
+	cause := newError(0, "json_parse_exception", msg)
+	cause.plain = true
+	return wrapParseError(loc, msg, cause)
+}
+
+func illegalArgument(msg string) *esError {
+	x := newError(http.StatusBadRequest, "illegal_argument_exception", msg)
+	x.plain = true
+	return x
+}

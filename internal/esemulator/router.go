@@ -1,0 +1,166 @@
+/*
+Copyright 2026 The Token Revocation Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package esemulator
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+)
+
+// request is one HTTP request on its way through the emulated REST layer.
+type request struct {
+	http       *http.Request
+	path       string
+	body       []byte
+	now        time.Time
+	apiVersion int        // the negotiated REST API major version
+	vendor     bool       // the client asked for application/vnd.elasticsearch+json
+	who        *principal // the authenticated caller
+}
+
+// pretty reports ?pretty or ?pretty=true, as RestRequest.paramAsBoolean reads it.
+func (r *request) pretty() bool {
+	v, ok := r.http.URL.Query()["pretty"]
+	return ok && (v[0] == "" || v[0] == "true")
+}
+
+func (r *request) responseContentType() string {
+	if r.vendor {
+		return fmt.Sprintf("application/vnd.elasticsearch+json;compatible-with=%d", r.apiVersion)
+	}
+	return jsonContentType
+}
+
+type handlerFunc func(*Emulator, *request) response
+
+// route is one registered path. Legacy routes exist only for requests made
+// with REST API compatibility version 7, as RestController registers them.
+type route struct {
+	handlers map[string]handlerFunc
+	compatV7 bool   // registered only for compatible-with=7 requests
+	current  string // the path that replaced this legacy one
+}
+
+// methodOrder is RestRequest.Method's declaration order, used for Allow.
+var methodOrder = []string{"GET", "POST", "PUT", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE", "CONNECT"}
+
+var routes = map[string]route{
+	"/": {handlers: map[string]handlerFunc{
+		http.MethodGet: (*Emulator).rootInfo, http.MethodHead: (*Emulator).rootInfo}},
+	"/_security/_authenticate": {handlers: map[string]handlerFunc{
+		http.MethodGet: (*Emulator).authenticateInfo}},
+	"/_security/oauth2/token": {handlers: map[string]handlerFunc{
+		http.MethodPost: (*Emulator).getToken, http.MethodDelete: (*Emulator).invalidateToken}},
+	"/_xpack/security/_authenticate": {compatV7: true, current: "/_security/_authenticate", handlers: map[string]handlerFunc{
+		http.MethodGet: (*Emulator).authenticateInfo}},
+	"/_xpack/security/oauth2/token": {compatV7: true, current: "/_security/oauth2/token", handlers: map[string]handlerFunc{
+		http.MethodPost: (*Emulator).getToken, http.MethodDelete: (*Emulator).invalidateToken}},
+}
+
+// handle runs the stages Elasticsearch runs before a handler: media-type
+// negotiation, routing, authentication; then the handler itself.
+func (e *Emulator) handle(req *request) response {
+	body, err := readBody(req.http)
+	switch {
+	case errors.Is(err, errBodyTooLarge):
+		return response{status: http.StatusRequestEntityTooLarge}
+	case err != nil:
+		return response{abandon: true}
+	}
+	req.body = body
+	if x := e.negotiate(req); x != nil {
+		return x.response()
+	}
+	rt, found := routes[req.path]
+	if !found || (rt.compatV7 && req.apiVersion != 7) {
+		return simpleError(http.StatusBadRequest, fmt.Sprintf("no handler found for uri [%s] and method [%s]",
+			req.http.URL.RequestURI(), req.http.Method), false)
+	}
+	h := rt.handlers[req.http.Method]
+	if h == nil {
+		return rt.methodNotAllowed(req)
+	}
+	who, x := e.authenticate(req)
+	if x != nil {
+		return x.response()
+	}
+	req.who = who
+	resp := h(e, req)
+	if rt.current != "" {
+		m := req.http.Method
+		resp.addHeader("Warning", e.version.warning(fmt.Sprintf(
+			"[%s %s] is deprecated! Use [%s %s] instead.", m, req.path, m, rt.current)))
+	}
+	return resp
+}
+
+// methodNotAllowed answers OPTIONS with the allowed methods, anything else with 405.
+func (rt route) methodNotAllowed(req *request) response {
+	var allowed []string
+	for _, m := range methodOrder {
+		if rt.handlers[m] != nil {
+			allowed = append(allowed, m)
+		}
+	}
+	if req.http.Method == http.MethodOptions {
+		resp := response{status: http.StatusOK, header: http.Header{}, contentType: "text/plain; charset=UTF-8"}
+		resp.header.Set("Allow", strings.Join(allowed, ","))
+		return resp
+	}
+	resp := simpleError(http.StatusMethodNotAllowed, fmt.Sprintf(
+		"Incorrect HTTP method for uri [%s] and method [%s], allowed: [%s]",
+		req.http.URL.RequestURI(), req.http.Method, strings.Join(allowed, ", ")), true)
+	resp.header.Set("Allow", strings.Join(allowed, ","))
+	return resp
+}
+
+// globalParams are the query parameters every REST handler accepts.
+var globalParams = map[string]bool{"pretty": true, "human": true, "error_trace": true, "filter_path": true}
+
+// unrecognizedParams is BaseRestHandler's check for unconsumed parameters.
+// Of the global parameters only pretty changes the output.
+func unrecognizedParams(req *request) *esError {
+	var bad []string
+	for k := range req.http.URL.Query() {
+		if !globalParams[k] {
+			bad = append(bad, k)
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	slices.Sort(bad)
+	return unrecognizedParamsError(req.path, bad)
+}
+
+func (e *Emulator) rootInfo(req *request) response {
+	if x := unrecognizedParams(req); x != nil {
+		return x.response()
+	}
+	return jsonResponse(http.StatusOK, e.clusterInfo())
+}
+
+func (e *Emulator) authenticateInfo(req *request) response {
+	if x := unrecognizedParams(req); x != nil {
+		return x.response()
+	}
+	return jsonResponse(http.StatusOK, req.who.authentication())
+}
