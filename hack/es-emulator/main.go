@@ -55,6 +55,7 @@ type config struct {
 	users        []credential
 	apiKeys      []credential
 	unprivileged []credential
+	imports      []credential
 	latency      time.Duration
 	tokenTimeout time.Duration
 	version      string
@@ -86,6 +87,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	em := cfg.emulator()
+	if err := cfg.importTokens(em); err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", cfg.listen)
 	if err != nil {
 		return err
@@ -137,6 +141,9 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 		credentialFlag("--api-key", "ID:KEY", &cfg.apiKeys, &badCredential))
 	fs.Func("unprivileged-user", "`NAME:PASSWORD` of a user without manage_token (repeatable)",
 		credentialFlag("--unprivileged-user", "NAME:PASSWORD", &cfg.unprivileged, &badCredential))
+	fs.Func("import-token", "`USER:ACCESS:REFRESH`: store a token as if issued to USER, with chosen token strings "+
+		"(either may be empty to mint one), to replay documentation examples (repeatable)",
+		importFlag(&cfg.imports, &badCredential))
 	fs.DurationVar(&cfg.latency, "latency", 0, "latency added to every request")
 	fs.DurationVar(&cfg.tokenTimeout, "token-timeout", esemulator.DefaultTokenTimeout, "access-token lifetime")
 	fs.StringVar(&cfg.version, "version", esemulator.DefaultVersion, "Elasticsearch version to emulate (8.x or 9.x)")
@@ -182,6 +189,29 @@ func credentialFlag(flagName, form string, dst *[]credential, bad *error) func(s
 		*dst = append(*dst, c)
 		return nil
 	}
+}
+
+// importFlag parses USER:ACCESS:REFRESH into *dst (name, secret, realm hold user, access, refresh).
+func importFlag(dst *[]credential, bad *error) func(string) error {
+	return func(v string) error {
+		parts := strings.Split(v, ":")
+		if len(parts) != 3 || parts[0] == "" || (parts[1] == "" && parts[2] == "") {
+			*bad = errors.Join(*bad, errors.New("--import-token wants USER:ACCESS:REFRESH (value not shown)"))
+			return nil
+		}
+		*dst = append(*dst, credential{name: parts[0], secret: parts[1], realm: parts[2]})
+		return nil
+	}
+}
+
+// importTokens stores the --import-token fixtures.
+func (cfg *config) importTokens(em *esemulator.Emulator) error {
+	for _, i := range cfg.imports {
+		if _, err := em.ImportPasswordToken(i.name, esemulator.TokenPair{AccessToken: i.secret, RefreshToken: i.realm}); err != nil {
+			return fmt.Errorf("--import-token for %s: %w", i.name, err)
+		}
+	}
+	return nil
 }
 
 func (cfg *config) emulator() *esemulator.Emulator {

@@ -168,6 +168,22 @@ func TestTheCommandMintsAndInvalidatesLikeTheDocumentation(t *testing.T) {
 	}
 }
 
+func TestTheCommandReplaysTheDocumentationWithImportedTokens(t *testing.T) {
+	g := NewWithT(t)
+	seedToken := "dGhpcyBpcyBub3QgYSByZWFsIHRva2VuIGJ1dCBpdCBpcyBvbmx5IHRlc3QgZGF0YS4gZG8gbm90IHRyeSB0byByZWFkIHRva2VuIQ=="
+	cmd := start(t, "--listen", "127.0.0.1:0", "--user", "elastic:changeme-secret", "--user", "myuser:myuser-secret:saml1",
+		"--import-token", "myuser:"+seedToken+":", "--import-token", "myuser::vLBPvmAB6KvwvJZr27cS")
+	auth := basicAuth("elastic", "changeme-secret")
+	tokenURL := cmd.url + "/_security/oauth2/token"
+
+	status, body := request(t, http.DefaultClient, http.MethodDelete, tokenURL, auth, `{"token":"`+seedToken+`"}`)
+	g.Expect(status).To(Equal(http.StatusOK))
+	g.Expect(body).To(Equal(`{"invalidated_tokens":1,"previously_invalidated_tokens":0,"error_count":0}`))
+	_, body = request(t, http.DefaultClient, http.MethodDelete, tokenURL, auth, `{"refresh_token":"vLBPvmAB6KvwvJZr27cS"}`)
+	g.Expect(body).To(Equal(`{"invalidated_tokens":1,"previously_invalidated_tokens":0,"error_count":0}`))
+	g.Expect(cmd.stderr.String()).NotTo(ContainSubstring(seedToken))
+}
+
 func TestTheCommandRejectsBadFlagsWithoutShowingSecrets(t *testing.T) {
 	tests := []struct {
 		name string
@@ -181,6 +197,8 @@ func TestTheCommandRejectsBadFlagsWithoutShowingSecrets(t *testing.T) {
 		{"an unsupported version", []string{"--version", "7.17.0"}, "only Elasticsearch 8.x and 9.x"},
 		{"a certificate without a key", []string{"--tls-cert", "cert.pem"}, "--tls-cert and --tls-key go together"},
 		{"a stray argument", []string{"serve"}, "unexpected arguments: serve"},
+		{"an import without tokens", []string{"--import-token", "hunter2::"}, "--import-token wants USER:ACCESS:REFRESH"},
+		{"an import for an unknown user", []string{"--import-token", "nobody:hunter2:"}, "--import-token for nobody: esemulator: unknown user"},
 		{"an unknown flag", []string{"--password", "x"}, "flag provided but not defined"},
 	}
 	for _, tt := range tests {

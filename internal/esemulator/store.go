@@ -51,6 +51,7 @@ type tokenDoc struct {
 	refreshInvalidated bool
 	refreshedAt        time.Time // zero until refreshed
 	superseding        *tokenDoc
+	fixture            bool // imported with chosen token strings (ImportPasswordToken)
 }
 
 // tokenStore is the tokens index. Its caller holds Emulator.mu.
