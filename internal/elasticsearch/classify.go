@@ -1,0 +1,187 @@
+/*
+Copyright 2026 The Token Revocation Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package elasticsearch
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+// Hints appended to Elasticsearch's own words, telling a responder what the answer means.
+const (
+	tokenUnknownHint = "the token is unknown to Elasticsearch: never issued by this cluster, " +
+		"expired and deleted (documents are removed 24h after creation), or mistyped"
+	noTokensIndexHint = "the token is unknown to Elasticsearch: this cluster has no tokens index, " +
+		"so it never issued a token (or the index was deleted)"
+	unauthorizedHint   = "check the credentials (username and password, or apiKey)"
+	privilegeHint      = "the credential needs the manage_token cluster privilege"
+	licenseHint        = "the cluster's license does not cover security tokens (Standard or higher is needed)"
+	tokensDisabledHint = "the token service is disabled on this cluster (xpack.security.authc.token.enabled: false)"
+	noHandlerHint      = "security may be disabled on this cluster (xpack.security.enabled: false), " +
+		"or the URL's path is wrong"
+	mediaTypeHint = "this client sends plain application/json, so something between it and Elasticsearch " +
+		"changed the headers"
+	notOurAPIHint = "this is not the invalidate token API's answer; check the URL's path"
+	overloadHint  = "Elasticsearch is overloaded"
+)
+
+// success classifies a 200: only Elasticsearch's counters body, with the product header, is a Result.
+func (a *answer) success() (Result, error) {
+	if !a.fromES || a.counters == nil {
+		return Result{}, a.notElasticsearch()
+	}
+	return a.counters.result(), nil
+}
+
+// notFound classifies a 404: the counters body means the token is unknown; anything else (a proxy's
+// 404, another API's 404) is not a verdict on the token, so it must not end the revocation.
+func (a *answer) notFound() error {
+	switch {
+	case a.fromES && a.counters != nil:
+		return newError(KindTokenNotFound, a.status, fmt.Sprintf("Elasticsearch answered %d: %s", a.status, tokenUnknownHint))
+	case a.fromES && a.esErr != nil:
+		return a.classified(KindUnavailable, notOurAPIHint)
+	default:
+		return a.notElasticsearch()
+	}
+}
+
+// failure classifies every status other than 200 and 404.
+func (a *answer) failure() error {
+	switch {
+	case a.status == http.StatusUnauthorized:
+		return a.classified(KindUnauthorized, unauthorizedHint)
+	case a.status == http.StatusForbidden:
+		return a.forbidden()
+	case a.status == http.StatusTooManyRequests:
+		return a.classified(KindUnavailable, overloadHint)
+	case a.status == http.StatusRequestTimeout, a.status >= 500:
+		return a.classified(KindUnavailable, "")
+	case a.status >= 400:
+		return a.badRequest()
+	default:
+		return newError(KindUnavailable, a.status,
+			fmt.Sprintf("the server answered with unexpected status %d (%s)", a.status, a.bodyFacts()))
+	}
+}
+
+func (a *answer) forbidden() error {
+	if a.esErr != nil && strings.Contains(strings.ToLower(a.esErr.Reason), "license") {
+		return a.classified(KindForbidden, licenseHint)
+	}
+	return a.classified(KindForbidden, privilegeHint)
+}
+
+// badRequest classifies the other 4xx answers. They are final, so only Elasticsearch's own error body
+// (with its product header) is believed; anything else is treated as no answer.
+func (a *answer) badRequest() error {
+	if !a.fromES || a.esErr == nil {
+		return a.notElasticsearch()
+	}
+	e := a.esErr
+	switch {
+	case e.Type == "feature_not_enabled_exception":
+		return a.classified(KindTokenServiceDisabled, tokensDisabledHint)
+	case e.Type == "security_exception" && e.Reason == "failed to invalidate token":
+		return a.classified(KindTokenNotFound, noTokensIndexHint)
+	case e.Type == "" && strings.HasPrefix(e.Reason, "no handler found"):
+		return a.classified(KindInvalidRequest, noHandlerHint)
+	case e.Type == "media_type_header_exception":
+		return a.classified(KindInvalidRequest, mediaTypeHint)
+	default:
+		return a.classified(KindInvalidRequest, "")
+	}
+}
+
+// classified builds the error for an answer of a known kind, quoting Elasticsearch's type, reason and
+// causes when the body is its error body, and only the body's size and content type otherwise.
+func (a *answer) classified(kind Kind, hint string) error {
+	if a.esErr == nil {
+		return newError(kind, a.status, withHint(fmt.Sprintf("the server answered %d with a body that is not Elasticsearch's (%s)",
+			a.status, a.bodyFacts()), hint))
+	}
+	e := newError(kind, a.status, withHint(a.describe(), hint))
+	e.Type, e.Reason = a.esErr.Type, a.esErr.Reason
+	return e
+}
+
+// notElasticsearch is the error for an answer that cannot be trusted as Elasticsearch's.
+func (a *answer) notElasticsearch() error {
+	what := "with a body that is not Elasticsearch's"
+	switch {
+	case (a.counters != nil || a.esErr != nil) && !a.fromES:
+		what = "without the X-Elastic-Product: Elasticsearch header"
+	case a.status == http.StatusOK && a.counters == nil:
+		what = "with a body that is not an invalidate token response"
+	}
+	return newError(KindUnavailable, a.status, fmt.Sprintf(
+		"the server answered %d %s (%s); it is not Elasticsearch, or something in between changed the answer",
+		a.status, what, a.bodyFacts()))
+}
+
+// describe renders an Elasticsearch error body: status, type, reason and the bounded cause chain.
+func (a *answer) describe() string {
+	var b strings.Builder
+	if a.fromES {
+		fmt.Fprintf(&b, "Elasticsearch answered %d", a.status)
+	} else {
+		fmt.Fprintf(&b, "the server answered %d without the X-Elastic-Product header", a.status)
+	}
+	if a.esErr.Type != "" {
+		fmt.Fprintf(&b, " (%s)", a.esErr.Type)
+	}
+	if a.esErr.Reason != "" {
+		b.WriteString(": " + a.esErr.Reason)
+	}
+	for c := a.esErr.CausedBy; c != nil; c = c.CausedBy {
+		b.WriteString("; caused by " + c.text())
+	}
+	return b.String()
+}
+
+// text is "type: reason", or whichever of the two is set.
+func (c *ErrorCause) text() string {
+	switch {
+	case c.Type == "":
+		return c.Reason
+	case c.Reason == "":
+		return c.Type
+	default:
+		return c.Type + ": " + c.Reason
+	}
+}
+
+// bodyFacts describes a body by size and content type only, never by content.
+func (a *answer) bodyFacts() string {
+	size := fmt.Sprintf("%d bytes", a.size)
+	if a.size > MaxBodyBytes {
+		size = fmt.Sprintf("more than %d bytes", MaxBodyBytes)
+	}
+	contentType := a.contentType
+	if contentType == "" {
+		contentType = "none"
+	}
+	return size + ", content-type " + contentType
+}
+
+func withHint(msg, hint string) string {
+	if hint == "" {
+		return msg
+	}
+	return msg + "; " + hint
+}

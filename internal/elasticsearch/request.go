@@ -1,0 +1,86 @@
+/*
+Copyright 2026 The Token Revocation Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package elasticsearch
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+)
+
+// InvalidateRequest is the body of one invalidate token call. Elasticsearch accepts exactly one mode:
+// Token, RefreshToken, or RealmName and/or Username; empty fields are not sent, and Elasticsearch itself
+// judges the combination (its validation errors come back as KindInvalidRequest).
+// It prints with token fingerprints instead of tokens.
+type InvalidateRequest struct {
+	// Token is an access token to invalidate.
+	Token string
+	// RefreshToken is a refresh token to invalidate.
+	RefreshToken string
+	// RealmName selects all active tokens of a realm.
+	RealmName string
+	// Username selects all active tokens of a user.
+	Username string
+}
+
+// Fingerprint names a secret without revealing it: "sha256:" and the first 16 hex digits of its SHA-256,
+// or "" for an empty secret.
+func Fingerprint(secret string) string {
+	if secret == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(secret))
+	return "sha256:" + hex.EncodeToString(sum[:8])
+}
+
+// String describes the request with fingerprints in place of the token and refresh token.
+func (r InvalidateRequest) String() string {
+	return fmt.Sprintf("InvalidateRequest{Token: %q, RefreshToken: %q, RealmName: %q, Username: %q}",
+		Fingerprint(r.Token), Fingerprint(r.RefreshToken), r.RealmName, r.Username)
+}
+
+// GoString is String, so %#v shows no token either.
+func (r InvalidateRequest) GoString() string { return "elasticsearch." + r.String() }
+
+// GomegaString keeps gomega's failure output, which otherwise dumps fields by reflection, free of tokens.
+func (r InvalidateRequest) GomegaString() string { return r.String() }
+
+// Format prints String for every verb (GoString for %#v), so no fmt verb can reveal a token.
+func (r InvalidateRequest) Format(f fmt.State, verb rune) {
+	if verb == 'v' && f.Flag('#') {
+		_, _ = io.WriteString(f, r.GoString())
+		return
+	}
+	_, _ = io.WriteString(f, r.String())
+}
+
+// wireRequest is the JSON body; omitempty sends only the fields that are set.
+type wireRequest struct {
+	Token        string `json:"token,omitempty"`
+	RefreshToken string `json:"refresh_token,omitempty"`
+	RealmName    string `json:"realm_name,omitempty"`
+	Username     string `json:"username,omitempty"`
+}
+
+// body is the JSON sent to Elasticsearch. It holds secrets: it goes on the wire and nowhere else.
+func (r InvalidateRequest) body() []byte {
+	// Marshalling a struct of strings cannot fail.
+	b, _ := json.Marshal(wireRequest(r))
+	return b
+}

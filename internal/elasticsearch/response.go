@@ -1,0 +1,206 @@
+/*
+Copyright 2026 The Token Revocation Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package elasticsearch
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"unicode/utf8"
+)
+
+const (
+	// MaxBodyBytes is the largest answer read; a longer body is not treated as Elasticsearch's.
+	MaxBodyBytes = 1 << 20
+	// MaxErrorDetails bounds Result.ErrorDetails; Result.ErrorCount still tells the total.
+	MaxErrorDetails = 10
+	// MaxCauseDepth bounds how many CausedBy levels are kept below each error detail.
+	MaxCauseDepth = 3
+	// MaxTextBytes bounds every Type and Reason taken from a body; longer ones are cut on a rune
+	// boundary and end with "…" (the mark included).
+	MaxTextBytes = 1024
+)
+
+// Result is what a 200 answer reported. ErrorCount > 0 is a partial failure: the controller decides.
+type Result struct {
+	// InvalidatedTokens counts token halves this call invalidated.
+	InvalidatedTokens int64
+	// PreviouslyInvalidatedTokens counts token halves that were already invalid.
+	PreviouslyInvalidatedTokens int64
+	// ErrorCount counts token halves Elasticsearch failed to invalidate.
+	ErrorCount int64
+	// ErrorDetails holds at most MaxErrorDetails of Elasticsearch's error details, bounded in depth and length.
+	ErrorDetails []ErrorCause
+}
+
+// ErrorCause is one of Elasticsearch's error details, with its cause chain.
+type ErrorCause struct {
+	// Type is Elasticsearch's exception type, for example document_missing_exception.
+	Type string
+	// Reason is Elasticsearch's message.
+	Reason string
+	// CausedBy is the underlying cause, if any.
+	CausedBy *ErrorCause
+}
+
+// ParseInvalidateResponse classifies a received answer to the invalidate token API: a Result for a 200
+// that carries the counters and the X-Elastic-Product header, otherwise an *Error. It holds all the
+// classification of answers, reads only the first MaxBodyBytes of body, and never quotes a body that is
+// not Elasticsearch's. It does not redact: Clients.Invalidate does, knowing the secrets.
+func ParseInvalidateResponse(status int, header http.Header, body []byte) (Result, error) {
+	a := newAnswer(status, header, body)
+	switch {
+	case status == http.StatusOK:
+		return a.success()
+	case status == http.StatusNotFound:
+		return Result{}, a.notFound()
+	default:
+		return Result{}, a.failure()
+	}
+}
+
+// answer is a received HTTP answer and what its body turned out to be.
+type answer struct {
+	status      int
+	fromES      bool   // X-Elastic-Product: Elasticsearch, which every Elasticsearch 8/9 answer carries
+	size        int    // body length, capped at MaxBodyBytes+1
+	contentType string // bounded, for messages
+	counters    *wireCounters
+	esErr       *ErrorCause // the "error" of an Elasticsearch error body; nil when there is none
+}
+
+type wireCounters struct {
+	InvalidatedTokens           *int64            `json:"invalidated_tokens"`
+	PreviouslyInvalidatedTokens *int64            `json:"previously_invalidated_tokens"`
+	ErrorCount                  *int64            `json:"error_count"`
+	ErrorDetails                []json.RawMessage `json:"error_details"`
+}
+
+func newAnswer(status int, header http.Header, body []byte) *answer {
+	a := &answer{
+		status:      status,
+		fromES:      header.Get("X-Elastic-Product") == "Elasticsearch",
+		size:        min(len(body), MaxBodyBytes+1),
+		contentType: truncate(header.Get("Content-Type"), 64),
+	}
+	if len(body) > MaxBodyBytes {
+		return a
+	}
+	a.counters = parseCounters(body)
+	a.esErr = parseErrorBody(body)
+	return a
+}
+
+// parseCounters returns the invalidate-token response in body, or nil when body is not one.
+func parseCounters(body []byte) *wireCounters {
+	var c wireCounters
+	if json.Unmarshal(body, &c) != nil {
+		// Wrong types in error_details alone do not disqualify the counters.
+		var counts struct {
+			I *int64 `json:"invalidated_tokens"`
+			P *int64 `json:"previously_invalidated_tokens"`
+			E *int64 `json:"error_count"`
+		}
+		if json.Unmarshal(body, &counts) != nil {
+			return nil
+		}
+		c = wireCounters{InvalidatedTokens: counts.I, PreviouslyInvalidatedTokens: counts.P, ErrorCount: counts.E}
+	}
+	if !nonNegative(c.InvalidatedTokens) || !nonNegative(c.PreviouslyInvalidatedTokens) || !nonNegative(c.ErrorCount) {
+		return nil
+	}
+	return &c
+}
+
+func nonNegative(n *int64) bool { return n != nil && *n >= 0 }
+
+func (c *wireCounters) result() Result {
+	r := Result{
+		InvalidatedTokens:           *c.InvalidatedTokens,
+		PreviouslyInvalidatedTokens: *c.PreviouslyInvalidatedTokens,
+		ErrorCount:                  *c.ErrorCount,
+	}
+	for _, raw := range c.ErrorDetails {
+		if len(r.ErrorDetails) == MaxErrorDetails {
+			break
+		}
+		if cause := parseCause(raw, 0); cause != nil {
+			r.ErrorDetails = append(r.ErrorDetails, *cause)
+		}
+	}
+	return r
+}
+
+// parseErrorBody returns the "error" of an Elasticsearch error body (an object, or a plain string as
+// in {"error":"no handler found for uri ..."}), or nil when body is not one.
+func parseErrorBody(body []byte) *ErrorCause {
+	var top struct {
+		Error json.RawMessage `json:"error"`
+	}
+	if json.Unmarshal(body, &top) != nil || len(top.Error) == 0 {
+		return nil
+	}
+	cause := parseCause(top.Error, 0)
+	if cause == nil || (cause.Type == "" && cause.Reason == "") {
+		return nil
+	}
+	return cause
+}
+
+// parseCause reads an error cause: an object with type, reason and caused_by (other keys are ignored),
+// or a plain string taken as the reason; nil for anything else. Below depth MaxCauseDepth, caused_by is
+// dropped.
+func parseCause(raw json.RawMessage, depth int) *ErrorCause {
+	if string(bytes.TrimSpace(raw)) == "null" {
+		return nil
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return &ErrorCause{Reason: truncate(s, MaxTextBytes)}
+	}
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(raw, &obj) != nil || obj == nil {
+		return nil
+	}
+	c := &ErrorCause{Type: jsonString(obj["type"]), Reason: jsonString(obj["reason"])}
+	if by, ok := obj["caused_by"]; ok && depth < MaxCauseDepth {
+		c.CausedBy = parseCause(by, depth+1)
+	}
+	return c
+}
+
+// jsonString is raw as a bounded string when it is a JSON string, else "".
+func jsonString(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		return ""
+	}
+	return truncate(s, MaxTextBytes)
+}
+
+// truncate cuts s to at most limit bytes on a rune boundary, the last three of them the mark "…".
+func truncate(s string, limit int) string {
+	const mark = "…"
+	if len(s) <= limit {
+		return s
+	}
+	cut := max(limit-len(mark), 0)
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + mark
+}
