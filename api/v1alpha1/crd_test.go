@@ -58,6 +58,6 @@ func TestCRDHasPrinterColumnsShortNameAndCategory(t *testing.T) {
 		columns[c.Name] = c.Priority
 	}
 	g.Expect(columns).To(Equal(map[string]int32{
-		"Phase": 0, "Invalidated": 0, "Previously": 0, "Errors": 0, "Age": 0, "Target": 1, "Reason": 1,
+		"Phase": 0, "Invalidated": 0, "Previously": 0, "Errors": 0, "Age": 0, "Target": 1, "Reason": 1, "Message": 1,
 	}))
 }

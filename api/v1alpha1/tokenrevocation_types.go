@@ -144,6 +144,7 @@ type ElasticsearchRef struct {
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 // +kubebuilder:printcolumn:name="Target",type=string,JSONPath=`.status.target`,priority=1,description="The Elasticsearch URL called"
 // +kubebuilder:printcolumn:name="Reason",type=string,JSONPath=`.spec.reason`,priority=1,description="Why the tokens are revoked"
+// +kubebuilder:printcolumn:name="Message",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].message`,priority=1,description="What happened, or what the revocation waits for"
 type TokenRevocation struct {
 	metav1.TypeMeta `json:",inline"`
 
@@ -171,8 +172,4 @@ type TokenRevocationList struct {
 	metav1.ListMeta `json:"metadata,omitempty"`
 	// items are the TokenRevocations.
 	Items []TokenRevocation `json:"items"`
-}
-
-func init() {
-	SchemeBuilder.Register(&TokenRevocation{}, &TokenRevocationList{})
 }

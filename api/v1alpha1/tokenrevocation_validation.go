@@ -18,6 +18,7 @@ package v1alpha1
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -54,20 +55,35 @@ var (
 // request, the same rules the CRD's CEL validations enforce, and returns every violation with the
 // field it concerns.
 func ValidateSpec(spec *TokenRevocationSpec, path *field.Path) field.ErrorList {
+	return slices.Concat(
+		validateText(spec.Token, path.Child("token"), maxTokenLength, false),
+		validateText(spec.RefreshToken, path.Child("refreshToken"), maxTokenLength, false),
+		validateText(spec.RealmName, path.Child("realmName"), maxNameLength, false),
+		validateText(spec.Username, path.Child("username"), maxNameLength, false),
+		validateText(spec.Reason, path.Child("reason"), maxReasonLength, true),
+		validateSecretKeySelector(spec.TokenSecretRef, path.Child("tokenSecretRef")),
+		validateSecretKeySelector(spec.RefreshTokenSecretRef, path.Child("refreshTokenSecretRef")),
+		validateInlineOrRef(spec, path),
+		validateCombination(spec, path),
+		validateElasticsearchRef(spec.ElasticsearchRef, path.Child("elasticsearchRef")),
+	)
+}
+
+// validateInlineOrRef rejects a value given both inline and as a Secret reference.
+func validateInlineOrRef(spec *TokenRevocationSpec, path *field.Path) field.ErrorList {
 	var errs field.ErrorList
-	errs = append(errs, validateText(spec.Token, path.Child("token"), maxTokenLength, false)...)
-	errs = append(errs, validateText(spec.RefreshToken, path.Child("refreshToken"), maxTokenLength, false)...)
-	errs = append(errs, validateText(spec.RealmName, path.Child("realmName"), maxNameLength, false)...)
-	errs = append(errs, validateText(spec.Username, path.Child("username"), maxNameLength, false)...)
-	errs = append(errs, validateText(spec.Reason, path.Child("reason"), maxReasonLength, true)...)
-	errs = append(errs, validateSecretKeySelector(spec.TokenSecretRef, path.Child("tokenSecretRef"))...)
-	errs = append(errs, validateSecretKeySelector(spec.RefreshTokenSecretRef, path.Child("refreshTokenSecretRef"))...)
-	errs = append(errs, validateCombination(spec, path)...)
-	errs = append(errs, validateElasticsearchRef(spec.ElasticsearchRef, path.Child("elasticsearchRef"))...)
+	if spec.Token != nil && spec.TokenSecretRef != nil {
+		errs = append(errs, field.Forbidden(path.Child("tokenSecretRef"),
+			"token and tokenSecretRef are mutually exclusive: give the token inline or in a Secret, not both"))
+	}
+	if spec.RefreshToken != nil && spec.RefreshTokenSecretRef != nil {
+		errs = append(errs, field.Forbidden(path.Child("refreshTokenSecretRef"),
+			"refreshToken and refreshTokenSecretRef are mutually exclusive: give the refresh token inline or in a Secret, not both"))
+	}
 	return errs
 }
 
-// validateCombination enforces which fields may be set together, in Elasticsearch's words.
+// validateCombination enforces which modes may be combined, in Elasticsearch's words.
 func validateCombination(spec *TokenRevocationSpec, path *field.Path) field.ErrorList {
 	hasToken := spec.Token != nil || spec.TokenSecretRef != nil
 	hasRefresh := spec.RefreshToken != nil || spec.RefreshTokenSecretRef != nil
@@ -77,14 +93,6 @@ func validateCombination(spec *TokenRevocationSpec, path *field.Path) field.Erro
 	if !hasToken && !hasRefresh && !hasRealmOrUser {
 		errs = append(errs, field.Required(path,
 			"at least one of token, tokenSecretRef, refreshToken, refreshTokenSecretRef, realmName or username must be set"))
-	}
-	if spec.Token != nil && spec.TokenSecretRef != nil {
-		errs = append(errs, field.Forbidden(path.Child("tokenSecretRef"),
-			"token and tokenSecretRef are mutually exclusive: give the token inline or in a Secret, not both"))
-	}
-	if spec.RefreshToken != nil && spec.RefreshTokenSecretRef != nil {
-		errs = append(errs, field.Forbidden(path.Child("refreshTokenSecretRef"),
-			"refreshToken and refreshTokenSecretRef are mutually exclusive: give the refresh token inline or in a Secret, not both"))
 	}
 	if hasToken && (hasRefresh || hasRealmOrUser) {
 		errs = append(errs, field.Forbidden(tokenPath(spec, path),
@@ -117,17 +125,17 @@ func validateSecretKeySelector(ref *SecretKeySelector, path *field.Path) field.E
 	if ref == nil {
 		return nil
 	}
-	var errs field.ErrorList
-	errs = append(errs, validateName(ref.Name, path.Child("name"), dnsSubdomainRegexp, maxSecretLength)...)
-	errs = append(errs, validateName(ref.Key, path.Child("key"), secretKeyRegexp, maxSecretLength)...)
-	return errs
+	return slices.Concat(
+		validateName(ref.Name, path.Child("name"), dnsSubdomainRegexp, maxSecretLength),
+		validateName(ref.Key, path.Child("key"), secretKeyRegexp, maxSecretLength),
+	)
 }
 
 func validateElasticsearchRef(ref *ElasticsearchRef, path *field.Path) field.ErrorList {
 	if ref == nil {
 		return nil
 	}
-	var errs field.ErrorList
+	errs := make(field.ErrorList, 0, 2)
 	if ref.SecretName == nil && ref.Name == nil {
 		errs = append(errs, field.Required(path,
 			"elasticsearchRef needs secretName or name; omit elasticsearchRef to use the operator's default Elasticsearch"))

@@ -71,7 +71,7 @@ func TestValidatorErrorNamesEveryViolatedField(t *testing.T) {
 	_, err := (&TokenRevocationValidator{}).ValidateCreate(context.Background(), newRevocation(spec))
 	g.Expect(err).To(HaveOccurred())
 	status := err.(apierrors.APIStatus).Status()
-	var fields []string
+	fields := make([]string, 0, len(status.Details.Causes))
 	for _, cause := range status.Details.Causes {
 		fields = append(fields, cause.Field)
 	}

@@ -1,0 +1,226 @@
+/*
+Copyright 2026 The Token Revocation Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package controllers
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/rest"
+	"k8s.io/utils/clock"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/config"
+	"sigs.k8s.io/controller-runtime/pkg/envtest"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+	"sigs.k8s.io/controller-runtime/pkg/webhook"
+
+	securityv1alpha1 "github.com/esrevoke/token-revocation-operator/api/v1alpha1"
+	"github.com/esrevoke/token-revocation-operator/internal/elasticsearch"
+	"github.com/esrevoke/token-revocation-operator/internal/esemulator"
+)
+
+// The integration suite: one real API server (envtest) for the package, and for each test its
+// own namespace, its own Elasticsearch emulator and its own manager running the reconciler and
+// the validating webhook, so that tests share nothing but the API server.
+
+// Credentials of the emulator's privileged user: distinctive, so leak tests can search for them.
+const (
+	esUser     = "elastic"
+	esPassword = "esPassword-9f3c1d7e-must-never-appear"
+)
+
+var (
+	testEnv    *envtest.Environment
+	testConfig *rest.Config
+	testClient client.Client
+	scheme     = runtime.NewScheme()
+)
+
+func TestMain(m *testing.M) {
+	if err := clientgoscheme.AddToScheme(scheme); err != nil {
+		panic(err)
+	}
+	if err := securityv1alpha1.AddToScheme(scheme); err != nil {
+		panic(err)
+	}
+	if os.Getenv("KUBEBUILDER_ASSETS") == "" {
+		// The unit tests run; the integration tests report themselves skipped.
+		os.Exit(m.Run())
+	}
+	testEnv = &envtest.Environment{
+		CRDDirectoryPaths:     []string{filepath.Join("..", "config", "crd", "bases")},
+		ErrorIfCRDPathMissing: true,
+		WebhookInstallOptions: envtest.WebhookInstallOptions{Paths: []string{filepath.Join("..", "config", "webhook")}},
+	}
+	var err error
+	if testConfig, err = testEnv.Start(); err != nil {
+		fmt.Fprintf(os.Stderr, "starting the API server: %v\n", err)
+		os.Exit(1)
+	}
+	if testClient, err = client.New(testConfig, client.Options{Scheme: scheme}); err != nil {
+		fmt.Fprintf(os.Stderr, "creating a client: %v\n", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	_ = testEnv.Stop()
+	os.Exit(code)
+}
+
+// harness is one test's world: a namespace, an emulator, and a manager (restartable).
+type harness struct {
+	t         *testing.T
+	ctx       context.Context
+	client    client.Client
+	es        *esemulator.Emulator
+	esServer  *httptest.Server
+	namespace string
+	logs      *syncBuffer
+	policy    RetryPolicy
+	stopMgr   func()
+}
+
+// fastRetries keeps the tests quick while exercising the same backoff code.
+var fastRetries = RetryPolicy{BaseDelay: 50 * time.Millisecond, MaxDelay: 400 * time.Millisecond, MaxPartialAttempts: 3}
+
+// newHarness sets up a test's world; wrap, when given, sits in front of the emulator.
+func newHarness(t *testing.T, wrap func(http.Handler) http.Handler) *harness {
+	t.Helper()
+	if testEnv == nil {
+		t.Skip("skipped: KUBEBUILDER_ASSETS is not set; `make test` builds the envtest binaries and sets it")
+	}
+	es := esemulator.New()
+	es.AddUser(esUser, esPassword, "")
+	var handler http.Handler = es
+	if wrap != nil {
+		handler = wrap(es)
+	}
+	h := &harness{t: t, ctx: context.Background(), client: testClient, es: es, esServer: httptest.NewServer(handler),
+		logs: &syncBuffer{}, policy: fastRetries}
+	t.Cleanup(h.esServer.Close)
+
+	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{GenerateName: "test-"}}
+	if err := testClient.Create(h.ctx, ns); err != nil {
+		t.Fatalf("creating a namespace: %v", err)
+	}
+	h.namespace = ns.Name
+	h.startManager()
+	t.Cleanup(func() { h.stopManager() })
+	return h
+}
+
+func (h *harness) defaultTarget() *elasticsearch.Target {
+	return &elasticsearch.Target{URL: h.esServer.URL, Username: esUser, Password: esPassword, Timeout: 5 * time.Second}
+}
+
+// startManager runs a manager with the reconciler and the webhook until stopManager.
+func (h *harness) startManager() {
+	h.t.Helper()
+	opts := &testEnv.WebhookInstallOptions
+	mgr, err := ctrl.NewManager(testConfig, ctrl.Options{
+		Scheme:     scheme,
+		Logger:     zap.New(zap.WriteTo(h.logs), zap.UseDevMode(false)),
+		Metrics:    metricsserver.Options{BindAddress: "0"},
+		Controller: config.Controller{SkipNameValidation: new(true)},
+		WebhookServer: webhook.NewServer(webhook.Options{
+			Host: opts.LocalServingHost, Port: opts.LocalServingPort, CertDir: opts.LocalServingCertDir,
+		}),
+	})
+	if err != nil {
+		h.t.Fatalf("creating a manager: %v", err)
+	}
+	reconciler := &TokenRevocationReconciler{
+		Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Recorder: mgr.GetEventRecorder("tokenrevocation-controller"),
+		Clock: clock.RealClock{}, Elasticsearch: elasticsearch.NewClients(), DefaultTarget: h.defaultTarget(),
+		RequestTimeout: 5 * time.Second, Retry: h.policy, MaxConcurrentReconciles: 4,
+	}
+	if err := reconciler.SetupWithManager(mgr); err != nil {
+		h.t.Fatalf("setting up the reconciler: %v", err)
+	}
+	if err := securityv1alpha1.SetupTokenRevocationWebhookWithManager(mgr, &securityv1alpha1.TokenRevocationValidator{}); err != nil {
+		h.t.Fatalf("setting up the webhook: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := mgr.Start(ctx); err != nil {
+			h.t.Errorf("manager stopped: %v", err)
+		}
+	}()
+	h.stopMgr = func() { cancel(); <-done }
+	waitForWebhook(h.t, opts)
+}
+
+func (h *harness) stopManager() {
+	if h.stopMgr != nil {
+		h.stopMgr()
+		h.stopMgr = nil
+	}
+}
+
+// waitForWebhook waits until the webhook server accepts TLS connections.
+func waitForWebhook(t *testing.T, opts *envtest.WebhookInstallOptions) {
+	t.Helper()
+	addr := net.JoinHostPort(opts.LocalServingHost, strconv.Itoa(opts.LocalServingPort))
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		conn, err := tls.DialWithDialer(&net.Dialer{Timeout: time.Second}, "tcp", addr, &tls.Config{InsecureSkipVerify: true}) //nolint:gosec // probing our own test server
+		if err == nil {
+			_ = conn.Close()
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("webhook server at %s not ready: %v", addr, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the concurrent writes of a logger.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}

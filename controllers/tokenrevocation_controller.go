@@ -1,0 +1,168 @@
+/*
+Copyright 2026 The Token Revocation Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+// Package controllers holds the TokenRevocation reconciler.
+package controllers
+
+import (
+	"context"
+	"time"
+
+	kerrors "k8s.io/apimachinery/pkg/util/errors"
+	"k8s.io/client-go/tools/events"
+	"k8s.io/utils/clock"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
+	logf "sigs.k8s.io/controller-runtime/pkg/log"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+
+	securityv1alpha1 "github.com/esrevoke/token-revocation-operator/api/v1alpha1"
+	"github.com/esrevoke/token-revocation-operator/internal/elasticsearch"
+)
+
+// TokenRevocationReconciler invalidates the tokens a TokenRevocation names, once, and records
+// Elasticsearch's answer in its status.
+type TokenRevocationReconciler struct {
+	client.Client
+	// APIReader reads Secrets straight from the API server (the operator does not cache them).
+	APIReader client.Reader
+	// Recorder emits events on phase transitions.
+	Recorder events.EventRecorder
+	// Clock is the source of time; tests inject a fake one.
+	Clock clock.PassiveClock
+	// Elasticsearch makes the invalidate calls.
+	Elasticsearch elasticsearch.Invalidator
+	// DefaultTarget is the cluster used when a TokenRevocation has no elasticsearchRef; nil if none.
+	DefaultTarget *elasticsearch.Target
+	// RequestTimeout bounds one invalidate call to a cluster from a connection Secret.
+	RequestTimeout time.Duration
+	// Retry says when to try again.
+	Retry RetryPolicy
+	// MaxConcurrentReconciles is the number of revocations handled at once.
+	MaxConcurrentReconciles int
+}
+
+// +kubebuilder:rbac:groups=security.esrevoke.io,resources=tokenrevocations,verbs=get;list;watch
+// +kubebuilder:rbac:groups=security.esrevoke.io,resources=tokenrevocations/status,verbs=get;patch
+// +kubebuilder:rbac:groups="",resources=secrets,verbs=get
+// +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
+
+// Reconcile makes one invalidate call for a TokenRevocation that is not finished yet, when its
+// next attempt is due, and records the answer. A Revoked or Failed revocation is never sent to
+// Elasticsearch again.
+func (r *TokenRevocationReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	rev := &securityv1alpha1.TokenRevocation{}
+	if err := r.Get(ctx, req.NamespacedName, rev); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	if rev.Status.Phase.IsTerminal() {
+		return ctrl.Result{}, nil
+	}
+	if wait := r.untilNextAttempt(rev); wait > 0 {
+		return ctrl.Result{RequeueAfter: wait}, nil
+	}
+
+	before := rev.DeepCopy()
+	status := newStatusWriter(r.Client, rev)
+	result, err := r.reconcileRevocation(ctx, rev, status)
+	if patchErr := status.patch(ctx, rev); patchErr != nil {
+		return ctrl.Result{}, kerrors.NewAggregate([]error{err, patchErr})
+	}
+	r.recordTransition(ctx, before, rev)
+	return result, err
+}
+
+// untilNextAttempt is how long a revocation that already made attempts must still wait before
+// the next one. Reconciles come early on a resync or a restart; the backoff holds all the same.
+func (r *TokenRevocationReconciler) untilNextAttempt(rev *securityv1alpha1.TokenRevocation) time.Duration {
+	if rev.Status.Phase != securityv1alpha1.PhaseRevoking || rev.Status.LastAttemptTime == nil {
+		return 0
+	}
+	due := rev.Status.LastAttemptTime.Add(r.Retry.attemptDelay(rev.Status.Attempts))
+	return due.Sub(r.Clock.Now())
+}
+
+// reconcileRevocation resolves what to call and makes one invalidate call, recorded before it is made.
+func (r *TokenRevocationReconciler) reconcileRevocation(ctx context.Context, rev *securityv1alpha1.TokenRevocation,
+	status *statusWriter) (ctrl.Result, error) {
+	now := r.Clock.Now()
+	if rev.Status.StartTime == nil {
+		rev.Status.StartTime = metav1Time(now)
+	}
+	target, request, err := r.resolve(ctx, rev)
+	if err != nil {
+		return r.handleUnresolved(rev, err, now)
+	}
+	rev.Status.Target = target.URL
+	rev.Status.TokenFingerprint = elasticsearch.Fingerprint(request.Token + request.RefreshToken)
+
+	lostAnswer := answerLost(rev)
+	markInvalidating(rev, now)
+	if err := status.writeAhead(ctx, rev); err != nil {
+		return ctrl.Result{}, err
+	}
+	result, callErr := r.Elasticsearch.Invalidate(ctx, target, request)
+	wait := applyAnswer(rev, result, callErr, r.Retry, r.Clock.Now(), lostAnswer)
+	r.logAnswer(ctx, rev, callErr)
+	return ctrl.Result{RequeueAfter: wait}, nil
+}
+
+// resolve finds the target and builds the request.
+func (r *TokenRevocationReconciler) resolve(ctx context.Context, rev *securityv1alpha1.TokenRevocation) (
+	elasticsearch.Target, elasticsearch.InvalidateRequest, error) {
+	target, err := r.resolveTarget(ctx, rev)
+	if err != nil {
+		return target, elasticsearch.InvalidateRequest{}, err
+	}
+	request, err := r.resolveRequest(ctx, rev)
+	return target, request, err
+}
+
+// handleUnresolved marks a revocation that cannot be sent yet as Pending and checks again later;
+// an unexpected error (the API server failing) is returned for the work queue's backoff.
+func (r *TokenRevocationReconciler) handleUnresolved(rev *securityv1alpha1.TokenRevocation, err error, now time.Time) (ctrl.Result, error) {
+	problem, ok := err.(*pendingError)
+	if !ok {
+		return ctrl.Result{}, err
+	}
+	markPending(rev, problem.reason, problem.message)
+	return ctrl.Result{RequeueAfter: r.Retry.pendingDelay(now.Sub(rev.Status.StartTime.Time))}, nil
+}
+
+// logAnswer logs the outcome of an invalidate call, naming the token by its fingerprint only.
+func (r *TokenRevocationReconciler) logAnswer(ctx context.Context, rev *securityv1alpha1.TokenRevocation, callErr error) {
+	log := logf.FromContext(ctx).WithValues("tokenFingerprint", rev.Status.TokenFingerprint,
+		"target", rev.Status.Target, "attempt", rev.Status.Attempts, "phase", rev.Status.Phase)
+	if callErr != nil {
+		log.Info("Invalidate call failed", "kind", elasticsearch.KindOf(callErr), "error", callErr.Error())
+		return
+	}
+	log.Info("Invalidate call answered", "invalidatedTokens", value(rev.Status.InvalidatedTokens),
+		"previouslyInvalidatedTokens", value(rev.Status.PreviouslyInvalidatedTokens), "errorCount", value(rev.Status.ErrorCount))
+}
+
+// SetupWithManager registers the reconciler with the manager. Only creations (and resyncs) start
+// a reconcile: the spec is immutable and the reconciler's own status writes must not trigger
+// new passes; retries are scheduled with RequeueAfter.
+func (r *TokenRevocationReconciler) SetupWithManager(mgr ctrl.Manager) error {
+	return ctrl.NewControllerManagedBy(mgr).
+		For(&securityv1alpha1.TokenRevocation{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		WithOptions(controller.Options{MaxConcurrentReconciles: r.MaxConcurrentReconciles}).
+		Named("tokenrevocation").
+		Complete(r)
+}

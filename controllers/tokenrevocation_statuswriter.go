@@ -1,0 +1,65 @@
+/*
+Copyright 2026 The Token Revocation Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package controllers
+
+import (
+	"context"
+
+	apiequality "k8s.io/apimachinery/pkg/api/equality"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	securityv1alpha1 "github.com/esrevoke/token-revocation-operator/api/v1alpha1"
+)
+
+// statusWriter patches a TokenRevocation's status, only when it changed, as a diff from the last
+// state it wrote or read.
+type statusWriter struct {
+	client client.Client
+	base   *securityv1alpha1.TokenRevocation
+}
+
+func newStatusWriter(c client.Client, rev *securityv1alpha1.TokenRevocation) *statusWriter {
+	return &statusWriter{client: c, base: rev.DeepCopy()}
+}
+
+// writeAhead records an invalidate call before it is made, with optimistic locking: if the
+// object changed since it was read (another replica, or a stale cache after a restart), the
+// write fails, the call is not made, and the status in memory goes back to what was read. So a
+// call is never made without a record of it, and never twice for one record.
+func (w *statusWriter) writeAhead(ctx context.Context, rev *securityv1alpha1.TokenRevocation) error {
+	if err := w.write(ctx, rev, client.MergeFromWithOptimisticLock{}); err != nil {
+		rev.Status = *w.base.Status.DeepCopy()
+		return err
+	}
+	return nil
+}
+
+// patch writes the status if it changed since the last write.
+func (w *statusWriter) patch(ctx context.Context, rev *securityv1alpha1.TokenRevocation) error {
+	return w.write(ctx, rev)
+}
+
+func (w *statusWriter) write(ctx context.Context, rev *securityv1alpha1.TokenRevocation, opts ...client.MergeFromOption) error {
+	if apiequality.Semantic.DeepEqual(w.base.Status, rev.Status) {
+		return nil
+	}
+	if err := w.client.Status().Patch(ctx, rev, client.MergeFromWithOptions(w.base, opts...)); err != nil {
+		return err
+	}
+	w.base = rev.DeepCopy()
+	return nil
+}

@@ -1,0 +1,182 @@
+/*
+Copyright 2026 The Token Revocation Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+// The manager of the Token Revocation Operator: it serves the TokenRevocation validating webhook and
+// runs the reconciler that invalidates Elasticsearch tokens.
+package main
+
+import (
+	"crypto/tls"
+	"flag"
+	"math"
+	"os"
+
+	// Import all Kubernetes client auth plugins (e.g. Azure, GCP, OIDC) so the manager can run
+	// against any cluster from a kubeconfig.
+	_ "k8s.io/client-go/plugin/pkg/client/auth"
+
+	"k8s.io/apimachinery/pkg/runtime"
+	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/utils/clock"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/healthz"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	"sigs.k8s.io/controller-runtime/pkg/metrics/filters"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+	"sigs.k8s.io/controller-runtime/pkg/webhook"
+
+	securityv1alpha1 "github.com/esrevoke/token-revocation-operator/api/v1alpha1"
+	"github.com/esrevoke/token-revocation-operator/controllers"
+	"github.com/esrevoke/token-revocation-operator/internal/elasticsearch"
+)
+
+var (
+	scheme   = runtime.NewScheme()
+	setupLog = ctrl.Log.WithName("setup")
+)
+
+func init() {
+	utilruntime.Must(clientgoscheme.AddToScheme(scheme))
+	utilruntime.Must(securityv1alpha1.AddToScheme(scheme))
+}
+
+// options are the manager's command-line settings.
+type options struct {
+	metricsAddr          string
+	secureMetrics        bool
+	probeAddr            string
+	enableLeaderElection bool
+	enableHTTP2          bool
+	webhookCertDir       string
+	webhookPort          int
+	maxConcurrent        int
+	retry                controllers.RetryPolicy
+	elasticsearch        elasticsearchFlags
+	zap                  zap.Options
+}
+
+func parseFlags() options {
+	var o options
+	flag.StringVar(&o.metricsAddr, "metrics-bind-address", "0", "The address the metrics endpoint binds to. "+
+		"Use :8443 for HTTPS or :8080 for HTTP, or leave as 0 to disable the metrics service.")
+	flag.BoolVar(&o.secureMetrics, "metrics-secure", true,
+		"If set, the metrics endpoint is served securely via HTTPS, with authentication and authorization.")
+	flag.StringVar(&o.probeAddr, "health-probe-bind-address", ":8081", "The address the probe endpoint binds to.")
+	flag.BoolVar(&o.enableLeaderElection, "leader-elect", false,
+		"Enable leader election, so that only one of several manager replicas is active at a time.")
+	flag.BoolVar(&o.enableHTTP2, "enable-http2", false,
+		"If set, HTTP/2 is enabled for the metrics and webhook servers (off by default: HTTP/2 Rapid Reset CVEs).")
+	flag.StringVar(&o.webhookCertDir, "webhook-cert-dir", "",
+		"The directory holding the webhook serving certificate (tls.crt, tls.key); empty means the default.")
+	flag.IntVar(&o.webhookPort, "webhook-port", webhook.DefaultPort, "The port the webhook server listens on.")
+	flag.IntVar(&o.maxConcurrent, "max-concurrent-reconciles", 16,
+		"How many TokenRevocations are handled at once. Reconciles wait on Elasticsearch, so this can exceed the CPU count.")
+	flag.DurationVar(&o.retry.BaseDelay, "retry-base-delay", controllers.DefaultRetryPolicy.BaseDelay,
+		"The wait after a first failed invalidate call; it doubles with every attempt.")
+	flag.DurationVar(&o.retry.MaxDelay, "retry-max-delay", controllers.DefaultRetryPolicy.MaxDelay,
+		"The longest wait between invalidate attempts, and between checks of a pending revocation.")
+	var maxPartial int
+	flag.IntVar(&maxPartial, "max-partial-attempts", int(controllers.DefaultRetryPolicy.MaxPartialAttempts),
+		"After this many attempts, a revocation that Elasticsearch keeps answering with error_details is Failed.")
+	o.elasticsearch.bind(flag.CommandLine)
+	o.zap = zap.Options{Development: false}
+	o.zap.BindFlags(flag.CommandLine)
+	flag.Parse()
+	o.retry.MaxPartialAttempts = int32(min(max(maxPartial, 1), math.MaxInt32)) //nolint:gosec // clamped just before
+	return o
+}
+
+func main() {
+	o := parseFlags()
+	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&o.zap)))
+
+	mgr, err := ctrl.NewManager(ctrl.GetConfigOrDie(), managerOptions(o))
+	if err != nil {
+		setupLog.Error(err, "Failed to create manager")
+		os.Exit(1)
+	}
+	defaultTarget, err := o.elasticsearch.target()
+	if err != nil {
+		setupLog.Error(err, "Failed to configure the default Elasticsearch")
+		os.Exit(1)
+	}
+	if defaultTarget == nil {
+		setupLog.Info("No default Elasticsearch (ELASTICSEARCH_URL): every TokenRevocation needs spec.elasticsearchRef")
+	}
+	reconciler := &controllers.TokenRevocationReconciler{
+		Client:                  mgr.GetClient(),
+		APIReader:               mgr.GetAPIReader(),
+		Recorder:                mgr.GetEventRecorder("tokenrevocation-controller"),
+		Clock:                   clock.RealClock{},
+		Elasticsearch:           elasticsearch.NewClients(),
+		DefaultTarget:           defaultTarget,
+		RequestTimeout:          o.elasticsearch.timeout,
+		Retry:                   o.retry,
+		MaxConcurrentReconciles: o.maxConcurrent,
+	}
+	if err := reconciler.SetupWithManager(mgr); err != nil {
+		setupLog.Error(err, "Failed to create controller", "controller", "TokenRevocation")
+		os.Exit(1)
+	}
+	if os.Getenv("ENABLE_WEBHOOKS") != "false" {
+		validator := &securityv1alpha1.TokenRevocationValidator{}
+		if err := securityv1alpha1.SetupTokenRevocationWebhookWithManager(mgr, validator); err != nil {
+			setupLog.Error(err, "Failed to create webhook", "webhook", "TokenRevocation")
+			os.Exit(1)
+		}
+	}
+	if err := mgr.AddHealthzCheck("healthz", healthz.Ping); err != nil {
+		setupLog.Error(err, "Failed to set up health check")
+		os.Exit(1)
+	}
+	if err := mgr.AddReadyzCheck("readyz", healthz.Ping); err != nil {
+		setupLog.Error(err, "Failed to set up ready check")
+		os.Exit(1)
+	}
+
+	setupLog.Info("Starting manager")
+	if err := mgr.Start(ctrl.SetupSignalHandler()); err != nil {
+		setupLog.Error(err, "Failed to run manager")
+		os.Exit(1)
+	}
+}
+
+// managerOptions turns the command-line settings into the manager's options.
+func managerOptions(o options) ctrl.Options {
+	var tlsOpts []func(*tls.Config)
+	if !o.enableHTTP2 {
+		// HTTP/2 is off unless asked for: it is exposed to the HTTP/2 Stream Cancellation and Rapid
+		// Reset CVEs (GHSA-qppj-fm5r-hxr3, GHSA-4374-p667-p6c8).
+		tlsOpts = append(tlsOpts, func(c *tls.Config) { c.NextProtos = []string{"http/1.1"} })
+	}
+	metricsOptions := metricsserver.Options{
+		BindAddress:   o.metricsAddr,
+		SecureServing: o.secureMetrics,
+		TLSOpts:       tlsOpts,
+	}
+	if o.secureMetrics {
+		metricsOptions.FilterProvider = filters.WithAuthenticationAndAuthorization
+	}
+	return ctrl.Options{
+		Scheme:                 scheme,
+		Metrics:                metricsOptions,
+		WebhookServer:          webhook.NewServer(webhook.Options{TLSOpts: tlsOpts, CertDir: o.webhookCertDir, Port: o.webhookPort}),
+		HealthProbeBindAddress: o.probeAddr,
+		LeaderElection:         o.enableLeaderElection,
+		LeaderElectionID:       "token-revocation-operator.security.esrevoke.io",
+	}
+}
