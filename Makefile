@@ -46,6 +46,11 @@ lint: golangci-lint ## Run golangci-lint.
 lint-fix: golangci-lint ## Run golangci-lint and apply its fixes.
 	$(GOLANGCI_LINT) run --fix
 
+.PHONY: demo
+demo: envtest ## Run the operator end to end on this machine (API server, Elasticsearch emulator, manager) and show the results.
+	@mkdir -p bin
+	KUBEBUILDER_ASSETS="$(ENVTEST_ASSETS)" go run ./hack/demo
+
 ##@ Build
 
 .PHONY: build
