@@ -234,7 +234,9 @@ func (cfg *config) emulator() *esemulator.Emulator {
 
 // summary describes the configuration without any secret.
 func (cfg *config) summary() string {
-	var users, keys, unpriv []string
+	users := make([]string, 0, len(cfg.users))
+	keys := make([]string, 0, len(cfg.apiKeys))
+	unpriv := make([]string, 0, len(cfg.unprivileged))
 	for _, u := range cfg.users {
 		realm := u.realm
 		if realm == "" {

@@ -66,12 +66,19 @@ func TestClientsReuseOneClientPerTarget(t *testing.T) {
 			second, err := c.client(tt.second)
 			g.Expect(err).NotTo(HaveOccurred())
 
-			g.Expect(first == second).To(Equal(tt.wantSame))
+			if tt.wantSame {
+				g.Expect(first).To(BeIdenticalTo(second))
+			} else {
+				g.Expect(first).NotTo(BeIdenticalTo(second))
+			}
 			g.Expect(c.len()).To(Equal(tt.wantCount))
 			again, err := c.client(tt.first)
 			g.Expect(err).NotTo(HaveOccurred())
-			g.Expect(again == first).To(Equal(tt.wantSame || tt.wantCount == 2),
-				"the first target's client survives unless the second replaced it")
+			if tt.wantSame || tt.wantCount == 2 {
+				g.Expect(again).To(BeIdenticalTo(first), "the first target's client survives unless the second replaced it")
+			} else {
+				g.Expect(again).NotTo(BeIdenticalTo(first), "the first target's client survives unless the second replaced it")
+			}
 		})
 	}
 }
@@ -89,9 +96,9 @@ func TestClientsDropTheLeastRecentlyUsedClientBeyondTheirMaximum(t *testing.T) {
 
 	g.Expect(c.len()).To(Equal(2))
 	againA, _ := c.client(a)
-	g.Expect(againA == clientA).To(BeTrue(), "a was kept")
+	g.Expect(againA).To(BeIdenticalTo(clientA), "a was kept")
 	againB, _ := c.client(b)
-	g.Expect(againB == clientB).To(BeFalse(), "b was dropped and rebuilt")
+	g.Expect(againB).NotTo(BeIdenticalTo(clientB), "b was dropped and rebuilt")
 	g.Expect(c.len()).To(Equal(2))
 }
 

@@ -29,6 +29,7 @@ import (
 	"time"
 
 	. "github.com/onsi/gomega"
+	"github.com/onsi/gomega/types"
 
 	es "github.com/esrevoke/token-revocation-operator/internal/elasticsearch"
 	"github.com/esrevoke/token-revocation-operator/internal/esemulator"
@@ -235,22 +236,24 @@ func TestInvalidateSendsPlainJSONWithOnlyTheFieldsSetAndNoCompatibilityHeader(t 
 			got := seen()[0]
 			g.Expect(got.header.Get("Content-Type")).To(Equal("application/json"))
 			g.Expect(got.header.Get("Accept")).NotTo(ContainSubstring("compatible-with"))
-			g.Expect(got.header.Get("Authorization") == "APIKey "+encodedAPIKey).To(BeTrue(), "the API key is sent as is")
+			g.Expect(got.header.Get("Authorization")).To(Equal("APIKey "+encodedAPIKey), "the API key is sent as is")
 			g.Expect(got.body).To(HaveLen(len(tt.wantKeys)))
 			for _, k := range tt.wantKeys {
 				g.Expect(got.body).To(HaveKey(k))
 			}
-			g.Expect(got.body["token"] == nilIfEmpty(req.Token)).To(BeTrue(), "the token is sent unchanged")
-			g.Expect(got.body["refresh_token"] == nilIfEmpty(req.RefreshToken)).To(BeTrue(), "the refresh token is sent unchanged")
+			g.Expect(got.body["token"]).To(beSentAs(req.Token), "the token is sent unchanged")
+			g.Expect(got.body["refresh_token"]).To(beSentAs(req.RefreshToken), "the refresh token is sent unchanged")
 		})
 	}
 }
 
-func nilIfEmpty(s string) any {
+// beSentAs matches a decoded body field carrying s: nil (left out) when s is empty, else s itself.
+// BeIdenticalTo alone refuses to compare nil to nil.
+func beSentAs(s string) types.GomegaMatcher {
 	if s == "" {
-		return nil
+		return BeNil()
 	}
-	return s
+	return BeIdenticalTo(s)
 }
 
 func TestInvalidateReadsAtMostMaxBodyBytes(t *testing.T) {

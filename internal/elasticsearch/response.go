@@ -63,10 +63,10 @@ type ErrorCause struct {
 // not Elasticsearch's. It does not redact: Clients.Invalidate does, knowing the secrets.
 func ParseInvalidateResponse(status int, header http.Header, body []byte) (Result, error) {
 	a := newAnswer(status, header, body)
-	switch {
-	case status == http.StatusOK:
+	switch status {
+	case http.StatusOK:
 		return a.success()
-	case status == http.StatusNotFound:
+	case http.StatusNotFound:
 		return Result{}, a.notFound()
 	default:
 		return Result{}, a.failure()

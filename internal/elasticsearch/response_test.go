@@ -52,8 +52,9 @@ const (
 	bodyNginx502     = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n"
 )
 
-func esHeader(contentType string) http.Header {
-	return http.Header{"X-Elastic-Product": {"Elasticsearch"}, "Content-Type": {contentType}}
+// esHeader is the header of an Elasticsearch JSON answer.
+func esHeader() http.Header {
+	return http.Header{"X-Elastic-Product": {"Elasticsearch"}, "Content-Type": {"application/json"}}
 }
 
 func TestParseInvalidateResponseReturnsTheCountersOfA200(t *testing.T) {
@@ -88,7 +89,7 @@ func TestParseInvalidateResponseReturnsTheCountersOfA200(t *testing.T) {
 			t.Parallel()
 			g := NewWithT(t)
 
-			res, err := es.ParseInvalidateResponse(http.StatusOK, esHeader("application/json"), []byte(tt.body))
+			res, err := es.ParseInvalidateResponse(http.StatusOK, esHeader(), []byte(tt.body))
 
 			g.Expect(err).NotTo(HaveOccurred())
 			g.Expect(res).To(Equal(tt.want))
@@ -155,7 +156,7 @@ func TestParseInvalidateResponseClassifiesEveryOtherAnswer(t *testing.T) {
 			kind: es.KindUnavailable, message: "the server answered 502 with a body that is not Elasticsearch's (122 bytes, content-type text/html)"},
 		{name: "504 with no body is unavailable", status: 504, header: http.Header{}, kind: es.KindUnavailable,
 			message: "the server answered 504 with a body that is not Elasticsearch's (0 bytes, content-type none)"},
-		{name: "200 that is not JSON is unavailable", status: 200, header: esHeader("application/json"), body: "<<garbage>>", kind: es.KindUnavailable,
+		{name: "200 that is not JSON is unavailable", status: 200, header: esHeader(), body: "<<garbage>>", kind: es.KindUnavailable,
 			message: "the server answered 200 with a body that is not an invalidate token response (11 bytes, content-type application/json); " +
 				"it is not Elasticsearch, or something in between changed the answer"},
 		{name: "200 without the product header is unavailable", status: 200, header: http.Header{"Content-Type": {"application/json"}},
@@ -187,7 +188,7 @@ func TestParseInvalidateResponseClassifiesEveryOtherAnswer(t *testing.T) {
 			g := NewWithT(t)
 			header := tt.header
 			if header == nil {
-				header = esHeader("application/json")
+				header = esHeader()
 			}
 
 			res, err := es.ParseInvalidateResponse(tt.status, header, []byte(tt.body))
@@ -223,7 +224,7 @@ func TestParseInvalidateResponseBoundsWhatItKeeps(t *testing.T) {
 		t.Parallel()
 		g := NewWithT(t)
 
-		res, err := es.ParseInvalidateResponse(200, esHeader("application/json"), []byte(manyDetails))
+		res, err := es.ParseInvalidateResponse(200, esHeader(), []byte(manyDetails))
 
 		g.Expect(err).NotTo(HaveOccurred())
 		g.Expect(res.ErrorCount).To(Equal(int64(40)))
@@ -240,7 +241,7 @@ func TestParseInvalidateResponseBoundsWhatItKeeps(t *testing.T) {
 		g := NewWithT(t)
 		body := `{"error":{"type":"` + long + `","reason":"` + long + `","caused_by":` + deepCause + `},"status":500}`
 
-		_, err := es.ParseInvalidateResponse(500, esHeader("application/json"), []byte(body))
+		_, err := es.ParseInvalidateResponse(500, esHeader(), []byte(body))
 
 		var e *es.Error
 		g.Expect(errors.As(err, &e)).To(BeTrue())
@@ -254,7 +255,7 @@ func TestParseInvalidateResponseBoundsWhatItKeeps(t *testing.T) {
 		g := NewWithT(t)
 		body := `{"error":` + strings.Repeat(`{"caused_by":`, 20000) + `{}` + strings.Repeat("}", 20001)
 
-		_, err := es.ParseInvalidateResponse(500, esHeader("application/json"), []byte(body))
+		_, err := es.ParseInvalidateResponse(500, esHeader(), []byte(body))
 
 		g.Expect(es.KindOf(err)).To(Equal(es.KindUnavailable))
 		g.Expect(err.Error()).To(HavePrefix(fmt.Sprintf("the server answered 500 with a body that is not Elasticsearch's (%d bytes", len(body))))
@@ -264,7 +265,7 @@ func TestParseInvalidateResponseBoundsWhatItKeeps(t *testing.T) {
 		g := NewWithT(t)
 		body := bodyInvalidated[:len(bodyInvalidated)-1] + `,"pad":"` + strings.Repeat("x", es.MaxBodyBytes) + `"}`
 
-		_, err := es.ParseInvalidateResponse(200, esHeader("application/json"), []byte(body))
+		_, err := es.ParseInvalidateResponse(200, esHeader(), []byte(body))
 
 		g.Expect(es.KindOf(err)).To(Equal(es.KindUnavailable))
 		g.Expect(err.Error()).To(ContainSubstring("(more than 1048576 bytes, content-type application/json)"))

@@ -37,9 +37,16 @@ type identity struct {
 // principal is an authenticated caller.
 type principal struct {
 	identity
-	authType string // "realm", "api_key" or "token"
+	authType string // authTypeRealm, authTypeAPIKey or authTypeToken
 	apiKeyID string
 }
+
+// The authentication_type of a principal.
+const (
+	authTypeRealm  = "realm"
+	authTypeAPIKey = "api_key"
+	authTypeToken  = "token"
+)
 
 // authentication renders the caller as GET /_security/_authenticate and the
 // get-token response's "authentication" object do.
@@ -114,7 +121,7 @@ func (e *Emulator) basicAuth(cred, uri string) (*principal, *esError) {
 	if !ok {
 		return nil, e.authenticationError(fmt.Sprintf("unable to authenticate user [%s] for REST request [%s]", name, uri))
 	}
-	return &principal{identity: id, authType: "realm"}, nil
+	return &principal{identity: id, authType: authTypeRealm}, nil
 }
 
 // checkUser verifies a username and password against the emulated realms.
@@ -143,7 +150,7 @@ func (e *Emulator) apiKeyAuth(cred string) (*principal, *esError) {
 	if !sameSecret(acct.secret, key) {
 		return nil, e.unsuccessfulCredentials(fmt.Sprintf("API key: invalid credentials for API key [%s]", id))
 	}
-	return &principal{identity: acct.identity, authType: "api_key", apiKeyID: id}, nil
+	return &principal{identity: acct.identity, authType: authTypeAPIKey, apiKeyID: id}, nil
 }
 
 // bearerAuth accepts an access token that is known, not invalidated and not expired.
@@ -163,7 +170,7 @@ func (e *Emulator) bearerAuth(cred string, req *request) (*principal, *esError) 
 	case expired:
 		return nil, tokenExpiredError()
 	}
-	return &principal{identity: owner, authType: "token"}, nil
+	return &principal{identity: owner, authType: authTypeToken}, nil
 }
 
 // unsuccessfulCredentials is AuthenticatorChain's failure after every

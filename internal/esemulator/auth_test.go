@@ -96,7 +96,7 @@ func TestBearerTokensStopAuthenticatingOnceInvalidatedOrExpired(t *testing.T) {
 		t.Run(tt.name+" answers token expired", func(t *testing.T) {
 			g := NewWithT(t)
 			f := newFixture(t)
-			access := f.passwordGrant(samlUser, samlPassword).AccessToken
+			access := f.passwordGrant().AccessToken
 			before := f.send(http.MethodGet, "/_security/_authenticate", "", "Authorization", bearer(access))
 			g.Expect(before.status).To(Equal(http.StatusOK))
 

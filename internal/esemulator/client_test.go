@@ -140,7 +140,7 @@ func TestTheLowLevelClientSeesMixedDocumentsAndInvalidatedTokens(t *testing.T) {
 	g := NewWithT(t)
 	f := newFixture(t)
 	es := f.lowLevelClient()
-	pair := f.passwordGrant(samlUser, samlPassword)
+	pair := f.passwordGrant()
 	readResponse(t)(es.Security.InvalidateToken(strings.NewReader(`{"token":"` + pair.AccessToken + `"}`)))
 
 	_, mixed := readResponse(t)(es.Security.InvalidateToken(strings.NewReader(`{"username":"alice"}`)))

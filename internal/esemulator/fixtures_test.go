@@ -30,7 +30,7 @@ const seedRefreshToken = "vLBPvmAB6KvwvJZr27cS"
 func TestImportedDocumentationTokensAreKnownAndCountLikeIssuedOnes(t *testing.T) {
 	g := NewWithT(t)
 	f := newFixture(t)
-	g.Expect(f.invalidate(`{"token":"` + seedToken + `"}`).status).To(Equal(404), "not well-formed, so unknown until imported")
+	g.Expect(f.invalidate(`{"token":"`+seedToken+`"}`).status).To(Equal(404), "not well-formed, so unknown until imported")
 
 	first, err := f.em.ImportPasswordToken(samlUser, esemulator.TokenPair{AccessToken: seedToken})
 	g.Expect(err).NotTo(HaveOccurred())

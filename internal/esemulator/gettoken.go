@@ -25,8 +25,16 @@ import (
 
 var tokenRequestParser = objectParser{
 	name:   "token_request",
-	fields: []string{"grant_type", "username", "password", "kerberos_ticket", "scope", "refresh_token"},
+	fields: []string{fieldGrantType, fieldUsername, fieldPassword, fieldKerberosTicket, fieldScope, fieldRefreshToken},
 }
+
+// The values of a get-token request's grant_type.
+const (
+	grantPassword          = "password"
+	grantKerberos          = "_kerberos"
+	grantRefreshToken      = "refresh_token"
+	grantClientCredentials = "client_credentials"
+)
 
 const supportedGrants = "grant_type only supports the values: [password, _kerberos, refresh_token, client_credentials]"
 
@@ -34,7 +42,7 @@ const supportedGrants = "grant_type only supports the values: [password, _kerber
 // sent when present, even empty; a required field must be non-empty.
 func validateTokenRequest(v map[string]string) []string {
 	var errs []string
-	grant := v["grant_type"]
+	grant := v[fieldGrantType]
 	unsupported := func(fields ...string) {
 		for _, f := range fields {
 			if _, sent := v[f]; sent {
@@ -48,18 +56,18 @@ func validateTokenRequest(v map[string]string) []string {
 		}
 	}
 	switch grant {
-	case "password":
-		unsupported("kerberos_ticket", "refresh_token")
-		required("username")
-		required("password")
-	case "_kerberos":
-		unsupported("username", "password", "refresh_token")
-		required("kerberos_ticket")
-	case "refresh_token":
-		unsupported("username", "password", "kerberos_ticket")
-		required("refresh_token")
-	case "client_credentials":
-		unsupported("username", "password", "kerberos_ticket", "refresh_token")
+	case grantPassword:
+		unsupported(fieldKerberosTicket, fieldRefreshToken)
+		required(fieldUsername)
+		required(fieldPassword)
+	case grantKerberos:
+		unsupported(fieldUsername, fieldPassword, fieldRefreshToken)
+		required(fieldKerberosTicket)
+	case grantRefreshToken:
+		unsupported(fieldUsername, fieldPassword, fieldKerberosTicket)
+		required(fieldRefreshToken)
+	case grantClientCredentials:
+		unsupported(fieldUsername, fieldPassword, fieldKerberosTicket, fieldRefreshToken)
 	default:
 		errs = append(errs, supportedGrants)
 	}
@@ -84,20 +92,20 @@ func (e *Emulator) getToken(req *request) response {
 		}
 		return oauthError(code, validationError(errs).reason)
 	}
-	grant := values["grant_type"]
+	grant := values[fieldGrantType]
 	action := actionCreateToken
-	if grant == "refresh_token" {
+	if grant == grantRefreshToken {
 		action = actionRefreshToken
 	}
 	if x := authorize(action, req.who); x != nil {
 		return x.response()
 	}
 	switch grant {
-	case "password":
+	case grantPassword:
 		return e.passwordGrant(req, values)
-	case "client_credentials":
+	case grantClientCredentials:
 		return e.clientCredentialsGrant(req, values)
-	case "refresh_token":
+	case grantRefreshToken:
 		return e.refreshGrant(req, values)
 	}
 	// No Kerberos realm is emulated, so a ticket never authenticates.
@@ -106,8 +114,8 @@ func (e *Emulator) getToken(req *request) response {
 }
 
 func (e *Emulator) passwordGrant(req *request, values map[string]string) response {
-	name := values["username"]
-	owner, ok := e.checkUser(name, values["password"])
+	name := values[fieldUsername]
+	owner, ok := e.checkUser(name, values[fieldPassword])
 	if !ok {
 		return e.authenticationError(fmt.Sprintf("unable to authenticate user [%s] for action [%s]",
 			name, actionCreateToken)).response()
@@ -116,7 +124,7 @@ func (e *Emulator) passwordGrant(req *request, values map[string]string) respons
 	if x != nil {
 		return x.response()
 	}
-	return e.tokenResponse(doc, values, &principal{identity: owner, authType: "realm"})
+	return e.tokenResponse(doc, values, &principal{identity: owner, authType: authTypeRealm})
 }
 
 // clientCredentialsGrant issues an access token, without refresh token, to the caller itself.
@@ -143,12 +151,12 @@ func (e *Emulator) refreshGrant(req *request, values map[string]string) response
 		e.mu.Unlock()
 		return featureNotEnabledError().response()
 	}
-	doc, failure := e.tokens.refreshToken(values["refresh_token"], req.who.identity, req.now, e.tokenTimeout)
+	doc, failure := e.tokens.refreshToken(values[fieldRefreshToken], req.who.identity, req.now, e.tokenTimeout)
 	e.mu.Unlock()
 	if failure != "" {
 		return oauthError("invalid_grant", failure)
 	}
-	return e.tokenResponse(doc, values, &principal{identity: doc.owner, authType: "token"})
+	return e.tokenResponse(doc, values, &principal{identity: doc.owner, authType: authTypeToken})
 }
 
 // refreshToken is TokenService.refreshToken: it supersedes the document
@@ -183,7 +191,7 @@ func (e *Emulator) tokenResponse(doc *tokenDoc, values map[string]string, auth *
 	if doc.refresh != "" {
 		body = body.with("refresh_token", doc.refresh)
 	}
-	if _, sent := values["scope"]; sent {
+	if _, sent := values[fieldScope]; sent {
 		body = body.with("scope", "full")
 	}
 	body = body.with("authentication", auth.authentication())

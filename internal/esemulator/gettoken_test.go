@@ -162,7 +162,7 @@ func TestRefreshingFollowsElasticsearchsRules(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			g := NewWithT(t)
 			f := newFixture(t, tt.opts...)
-			rt := tt.prepare(f, f.passwordGrant(samlUser, samlPassword).RefreshToken)
+			rt := tt.prepare(f, f.passwordGrant().RefreshToken)
 
 			r := f.getToken(`{"grant_type":"refresh_token","refresh_token":"`+rt+`"}`, "Authorization", tt.auth)
 
@@ -175,7 +175,7 @@ func TestRefreshingFollowsElasticsearchsRules(t *testing.T) {
 func TestRefreshingTwiceWithin30SecondsReturnsTheSamePair(t *testing.T) {
 	g := NewWithT(t)
 	f := newFixture(t)
-	original := f.passwordGrant(samlUser, samlPassword)
+	original := f.passwordGrant()
 	body := `{"grant_type":"refresh_token","refresh_token":"` + original.RefreshToken + `"}`
 
 	first := f.getToken(body)

@@ -159,12 +159,12 @@ func (f *fixture) getToken(body string, headers ...string) reply {
 	return f.send(http.MethodPost, tokenPath, body, headers...)
 }
 
-// passwordGrant mints tokens over HTTP as Elastic's documentation does.
-func (f *fixture) passwordGrant(user, password string) tokenResponse {
+// passwordGrant mints tokens for samlUser over HTTP as Elastic's documentation does.
+func (f *fixture) passwordGrant() tokenResponse {
 	f.t.Helper()
-	r := f.getToken(`{"grant_type":"password","username":"` + user + `","password":"` + password + `"}`)
+	r := f.getToken(`{"grant_type":"password","username":"` + samlUser + `","password":"` + samlPassword + `"}`)
 	if r.status != http.StatusOK {
-		f.t.Fatalf("password grant for %s: %d %s", user, r.status, r.body)
+		f.t.Fatalf("password grant for %s: %d %s", samlUser, r.status, r.body)
 	}
 	return decodeToken(f.t, r.body)
 }

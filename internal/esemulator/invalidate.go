@@ -25,9 +25,9 @@ import (
 
 var invalidateParser = objectParser{
 	name:   "invalidate_token",
-	fields: []string{"token", "refresh_token", "realm_name", "username"},
+	fields: []string{fieldToken, fieldRefreshToken, fieldRealmName, fieldUsername},
 	build: func(v map[string]string) *esError {
-		if v["token"] != "" && v["refresh_token"] != "" {
+		if v[fieldToken] != "" && v[fieldRefreshToken] != "" {
 			return illegalArgument("only one of [token, refresh_token] may be sent per request")
 		}
 		return nil
@@ -37,18 +37,24 @@ var invalidateParser = objectParser{
 // invalidateRequest is InvalidateTokenRequest as RestInvalidateTokenAction builds it.
 type invalidateRequest struct {
 	tokenString string
-	tokenType   string // "token", "refresh_token" or "" (Strings.hasLength picks the field)
+	tokenType   string // tokenTypeAccess, tokenTypeRefresh or "" (Strings.hasLength picks the field)
 	realmName   string
 	username    string
 }
 
+// InvalidateTokenRequest.Type: a token type is named after the field that carries it.
+const (
+	tokenTypeAccess  = fieldToken
+	tokenTypeRefresh = fieldRefreshToken
+)
+
 func newInvalidateRequest(v map[string]string) invalidateRequest {
-	r := invalidateRequest{realmName: v["realm_name"], username: v["username"]}
+	r := invalidateRequest{realmName: v[fieldRealmName], username: v[fieldUsername]}
 	switch {
-	case v["token"] != "":
-		r.tokenString, r.tokenType = v["token"], "token"
-	case v["refresh_token"] != "":
-		r.tokenString, r.tokenType = v["refresh_token"], "refresh_token"
+	case v[fieldToken] != "":
+		r.tokenString, r.tokenType = v[fieldToken], tokenTypeAccess
+	case v[fieldRefreshToken] != "":
+		r.tokenString, r.tokenType = v[fieldRefreshToken], tokenTypeRefresh
 	}
 	return r
 }
@@ -106,7 +112,7 @@ func (e *Emulator) invalidate(ir invalidateRequest, now time.Time, failures int)
 	if ir.byRealmOrUser() {
 		return counters(e.tokens.invalidate(e.tokens.activeHalves(ir, now), failures))
 	}
-	token, refresh := ir.tokenString, ir.tokenType == "refresh_token"
+	token, refresh := ir.tokenString, ir.tokenType == tokenTypeRefresh
 	if !wellFormedToken(token) && !e.tokens.isFixture(token) {
 		return notFoundCounters()
 	}

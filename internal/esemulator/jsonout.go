@@ -69,7 +69,7 @@ type jsonWriter struct {
 func (w *jsonWriter) value(v any) {
 	switch x := v.(type) {
 	case nil:
-		w.b.WriteString("null")
+		w.b.WriteString(jsonNull)
 	case string:
 		writeJSONString(&w.b, x)
 	case bool:

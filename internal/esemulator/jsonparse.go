@@ -22,6 +22,18 @@ import (
 	"slices"
 )
 
+// Field names of the request bodies the objectParsers read.
+const (
+	fieldGrantType      = "grant_type"
+	fieldUsername       = "username"
+	fieldPassword       = "password"
+	fieldKerberosTicket = "kerberos_ticket"
+	fieldScope          = "scope"
+	fieldToken          = "token"
+	fieldRefreshToken   = "refresh_token"
+	fieldRealmName      = "realm_name"
+)
+
 // objectParser parses a flat JSON object of optional string fields the way
 // Elasticsearch's ConstructingObjectParser does, with its error messages
 // and [line:column] locations.

@@ -23,6 +23,14 @@ import (
 	"unicode/utf16"
 )
 
+const (
+	// jsonNull is JSON's null literal.
+	jsonNull = "null"
+	// javaNull is how Java renders a null reference in a message, as in
+	// Jackson's current token at the end of the input.
+	javaNull = "null"
+)
+
 // lexer walks JSON text and knows Jackson's [line:column] of each token.
 type lexer struct {
 	src       []byte
@@ -113,7 +121,7 @@ func (l *lexer) colon() *esError {
 // and strings are left unread; numbers and literals are consumed.
 func (l *lexer) valueKind() (string, *esError) {
 	if l.eof() {
-		return "null", nil
+		return javaNull, nil
 	}
 	switch c := l.src[l.pos]; {
 	case c == '{':
@@ -149,7 +157,7 @@ func (l *lexer) literal() (string, *esError) {
 	switch word := string(l.src[start:l.pos]); word {
 	case "true", "false":
 		return "VALUE_BOOLEAN", nil
-	case "null":
+	case jsonNull:
 		return "VALUE_NULL", nil
 	default:
 		return "", malformed(loc, fmt.Sprintf("Unrecognized token '%s': was expecting "+
@@ -223,7 +231,8 @@ func (l *lexer) hex4() (rune, bool) {
 	if l.pos+5 > len(l.src) {
 		return 0, false
 	}
-	n, err := strconv.ParseUint(string(l.src[l.pos+1:l.pos+5]), 16, 32)
+	// Four hex digits fit 16 bits; bitSize 16 makes that bound explicit for the rune conversion.
+	n, err := strconv.ParseUint(string(l.src[l.pos+1:l.pos+5]), 16, 16)
 	if err != nil {
 		return 0, false
 	}

@@ -181,8 +181,9 @@ func wellFormedToken(token string) bool {
 	if m <= 0 {
 		return false
 	}
-	payload := uint64(len(raw) - n - m)
-	return payload == length && (length == tokenBytes || length == legacyTokenChars)
+	// length is checked against the two sizes first, so converting it to int cannot overflow.
+	payload := raw[n+m:]
+	return (length == tokenBytes || length == legacyTokenChars) && len(payload) == int(length)
 }
 
 func randomBytes(n int) []byte {

@@ -138,7 +138,7 @@ func orDefault(v, def int) int {
 
 func orNull(s string) string {
 	if s == "" {
-		return "null"
+		return javaNull
 	}
 	return s
 }
