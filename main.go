@@ -60,6 +60,8 @@ type options struct {
 	secureMetrics        bool
 	probeAddr            string
 	enableLeaderElection bool
+	leaderElectionNS     string
+	forbidInlineTokens   bool
 	enableHTTP2          bool
 	webhookCertDir       string
 	webhookPort          int
@@ -78,6 +80,10 @@ func parseFlags() options {
 	flag.StringVar(&o.probeAddr, "health-probe-bind-address", ":8081", "The address the probe endpoint binds to.")
 	flag.BoolVar(&o.enableLeaderElection, "leader-elect", false,
 		"Enable leader election, so that only one of several manager replicas is active at a time.")
+	flag.StringVar(&o.leaderElectionNS, "leader-election-namespace", "",
+		"The namespace of the leader election lease; empty means the manager's own namespace (in a cluster).")
+	flag.BoolVar(&o.forbidInlineTokens, "forbid-inline-tokens", false,
+		"Make the webhook reject TokenRevocations that give spec.token or spec.refreshToken inline: tokens must come from Secrets.")
 	flag.BoolVar(&o.enableHTTP2, "enable-http2", false,
 		"If set, HTTP/2 is enabled for the metrics and webhook servers (off by default: HTTP/2 Rapid Reset CVEs).")
 	flag.StringVar(&o.webhookCertDir, "webhook-cert-dir", "",
@@ -133,7 +139,7 @@ func main() {
 		os.Exit(1)
 	}
 	if os.Getenv("ENABLE_WEBHOOKS") != "false" {
-		validator := &securityv1alpha1.TokenRevocationValidator{}
+		validator := &securityv1alpha1.TokenRevocationValidator{ForbidInlineTokens: o.forbidInlineTokens}
 		if err := securityv1alpha1.SetupTokenRevocationWebhookWithManager(mgr, validator); err != nil {
 			setupLog.Error(err, "Failed to create webhook", "webhook", "TokenRevocation")
 			os.Exit(1)
@@ -172,11 +178,14 @@ func managerOptions(o options) ctrl.Options {
 		metricsOptions.FilterProvider = filters.WithAuthenticationAndAuthorization
 	}
 	return ctrl.Options{
-		Scheme:                 scheme,
-		Metrics:                metricsOptions,
-		WebhookServer:          webhook.NewServer(webhook.Options{TLSOpts: tlsOpts, CertDir: o.webhookCertDir, Port: o.webhookPort}),
-		HealthProbeBindAddress: o.probeAddr,
-		LeaderElection:         o.enableLeaderElection,
-		LeaderElectionID:       "token-revocation-operator.security.esrevoke.io",
+		Scheme:                  scheme,
+		Metrics:                 metricsOptions,
+		WebhookServer:           webhook.NewServer(webhook.Options{TLSOpts: tlsOpts, CertDir: o.webhookCertDir, Port: o.webhookPort}),
+		HealthProbeBindAddress:  o.probeAddr,
+		LeaderElection:          o.enableLeaderElection,
+		LeaderElectionNamespace: o.leaderElectionNS,
+		// The lease is released on a clean stop, so a standby takes over at once.
+		LeaderElectionReleaseOnCancel: true,
+		LeaderElectionID:              "token-revocation-operator.security.esrevoke.io",
 	}
 }

@@ -32,7 +32,11 @@ import (
 // TokenRevocationValidator is the validating admission webhook of TokenRevocations. It enforces
 // Elasticsearch's rules for the invalidate-token request, keeps the spec immutable, and warns
 // about revocations that store tokens in plain text or log out a whole realm.
-type TokenRevocationValidator struct{}
+type TokenRevocationValidator struct {
+	// ForbidInlineTokens rejects spec.token and spec.refreshToken: a cluster policy that tokens
+	// must come from Secrets, so that no token is ever stored in a TokenRevocation.
+	ForbidInlineTokens bool
+}
 
 var _ admission.Validator[*TokenRevocation] = &TokenRevocationValidator{}
 
@@ -45,7 +49,11 @@ func SetupTokenRevocationWebhookWithManager(mgr ctrl.Manager, validator *TokenRe
 
 // ValidateCreate checks a new TokenRevocation's spec and returns warnings about risky but valid specs.
 func (v *TokenRevocationValidator) ValidateCreate(_ context.Context, obj *TokenRevocation) (admission.Warnings, error) {
-	if errs := ValidateSpec(&obj.Spec, field.NewPath("spec")); len(errs) > 0 {
+	errs := ValidateSpec(&obj.Spec, field.NewPath("spec"))
+	if v.ForbidInlineTokens {
+		errs = append(errs, forbidInline(&obj.Spec, field.NewPath("spec"))...)
+	}
+	if len(errs) > 0 {
 		return nil, invalid(obj, errs)
 	}
 	return warningsFor(&obj.Spec), nil
@@ -65,6 +73,20 @@ func (v *TokenRevocationValidator) ValidateUpdate(_ context.Context, oldObj, new
 // ValidateDelete allows every deletion: deleting a TokenRevocation does not undo a revocation.
 func (v *TokenRevocationValidator) ValidateDelete(_ context.Context, _ *TokenRevocation) (admission.Warnings, error) {
 	return nil, nil
+}
+
+// forbidInline rejects inline tokens, under the ForbidInlineTokens policy.
+func forbidInline(spec *TokenRevocationSpec, path *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	if spec.Token != nil {
+		errs = append(errs, field.Forbidden(path.Child("token"),
+			"inline tokens are forbidden on this cluster (--forbid-inline-tokens): use spec.tokenSecretRef"))
+	}
+	if spec.RefreshToken != nil {
+		errs = append(errs, field.Forbidden(path.Child("refreshToken"),
+			"inline refresh tokens are forbidden on this cluster (--forbid-inline-tokens): use spec.refreshTokenSecretRef"))
+	}
+	return errs
 }
 
 func invalid(obj *TokenRevocation, errs field.ErrorList) error {

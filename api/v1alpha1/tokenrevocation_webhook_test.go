@@ -166,3 +166,31 @@ func TestPhaseIsTerminal(t *testing.T) {
 	g.Expect(PhaseRevoking.IsTerminal()).To(BeFalse())
 	g.Expect(Phase("").IsTerminal()).To(BeFalse())
 }
+
+func TestForbidInlineTokensRejectsInlineValuesOnly(t *testing.T) {
+	validator := &TokenRevocationValidator{ForbidInlineTokens: true}
+	tests := []struct {
+		name    string
+		spec    TokenRevocationSpec
+		rejects string
+	}{
+		{name: "an inline token is rejected", spec: TokenRevocationSpec{Token: ptr(seedToken)}, rejects: "spec.token"},
+		{name: "an inline refresh token is rejected", spec: TokenRevocationSpec{RefreshToken: ptr(seedRefreshToken)}, rejects: "spec.refreshToken"},
+		{name: "a token from a Secret is accepted", spec: TokenRevocationSpec{TokenSecretRef: secretRef("s", "token")}},
+		{name: "a user is accepted", spec: TokenRevocationSpec{Username: ptr("u")}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			g := NewWithT(t)
+			_, err := validator.ValidateCreate(context.Background(), newRevocation(tc.spec))
+			if tc.rejects == "" {
+				g.Expect(err).NotTo(HaveOccurred())
+				return
+			}
+			g.Expect(apierrors.IsInvalid(err)).To(BeTrue())
+			g.Expect(err.Error()).To(ContainSubstring(tc.rejects))
+			g.Expect(err.Error()).To(ContainSubstring("--forbid-inline-tokens"))
+			g.Expect(err.Error()).NotTo(ContainSubstring(seedToken))
+		})
+	}
+}
