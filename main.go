@@ -61,10 +61,8 @@ type options struct {
 	probeAddr            string
 	enableLeaderElection bool
 	leaderElectionNS     string
-	forbidInlineTokens   bool
 	enableHTTP2          bool
-	webhookCertDir       string
-	webhookPort          int
+	webhook              webhookFlags
 	maxConcurrent        int
 	retry                controllers.RetryPolicy
 	elasticsearch        elasticsearchFlags
@@ -82,13 +80,9 @@ func parseFlags() options {
 		"Enable leader election, so that only one of several manager replicas is active at a time.")
 	flag.StringVar(&o.leaderElectionNS, "leader-election-namespace", "",
 		"The namespace of the leader election lease; empty means the manager's own namespace (in a cluster).")
-	flag.BoolVar(&o.forbidInlineTokens, "forbid-inline-tokens", false,
-		"Make the webhook reject TokenRevocations that give spec.token or spec.refreshToken inline: tokens must come from Secrets.")
 	flag.BoolVar(&o.enableHTTP2, "enable-http2", false,
 		"If set, HTTP/2 is enabled for the metrics and webhook servers (off by default: HTTP/2 Rapid Reset CVEs).")
-	flag.StringVar(&o.webhookCertDir, "webhook-cert-dir", "",
-		"The directory holding the webhook serving certificate (tls.crt, tls.key); empty means the default.")
-	flag.IntVar(&o.webhookPort, "webhook-port", webhook.DefaultPort, "The port the webhook server listens on.")
+	o.webhook.bind(flag.CommandLine)
 	flag.IntVar(&o.maxConcurrent, "max-concurrent-reconciles", 16,
 		"How many TokenRevocations are handled at once. Reconciles wait on Elasticsearch, so this can exceed the CPU count.")
 	flag.DurationVar(&o.retry.BaseDelay, "retry-base-delay", controllers.DefaultRetryPolicy.BaseDelay,
@@ -138,18 +132,16 @@ func main() {
 		setupLog.Error(err, "Failed to create controller", "controller", "TokenRevocation")
 		os.Exit(1)
 	}
-	if os.Getenv("ENABLE_WEBHOOKS") != "false" {
-		validator := &securityv1alpha1.TokenRevocationValidator{ForbidInlineTokens: o.forbidInlineTokens}
-		if err := securityv1alpha1.SetupTokenRevocationWebhookWithManager(mgr, validator); err != nil {
-			setupLog.Error(err, "Failed to create webhook", "webhook", "TokenRevocation")
-			os.Exit(1)
-		}
+	webhookReady, err := setupWebhook(mgr, o.webhook)
+	if err != nil {
+		setupLog.Error(err, "Failed to create webhook", "webhook", "TokenRevocation")
+		os.Exit(1)
 	}
 	if err := mgr.AddHealthzCheck("healthz", healthz.Ping); err != nil {
 		setupLog.Error(err, "Failed to set up health check")
 		os.Exit(1)
 	}
-	if err := mgr.AddReadyzCheck("readyz", healthz.Ping); err != nil {
+	if err := mgr.AddReadyzCheck("readyz", webhookReady); err != nil {
 		setupLog.Error(err, "Failed to set up ready check")
 		os.Exit(1)
 	}
@@ -180,7 +172,7 @@ func managerOptions(o options) ctrl.Options {
 	return ctrl.Options{
 		Scheme:                  scheme,
 		Metrics:                 metricsOptions,
-		WebhookServer:           webhook.NewServer(webhook.Options{TLSOpts: tlsOpts, CertDir: o.webhookCertDir, Port: o.webhookPort}),
+		WebhookServer:           webhook.NewServer(webhook.Options{TLSOpts: tlsOpts, CertDir: o.webhook.certDir, Port: o.webhook.port}),
 		HealthProbeBindAddress:  o.probeAddr,
 		LeaderElection:          o.enableLeaderElection,
 		LeaderElectionNamespace: o.leaderElectionNS,

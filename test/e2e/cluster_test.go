@@ -41,9 +41,17 @@ func startCluster(t *testing.T) *cluster {
 	if os.Getenv("KUBEBUILDER_ASSETS") == "" {
 		t.Skip("skipped: KUBEBUILDER_ASSETS is not set; `make test` builds the envtest binaries and sets it")
 	}
-	env := &envtest.Environment{
+	return startClusterWith(t, &envtest.Environment{
 		CRDDirectoryPaths:     []string{filepath.Join("..", "..", "config", "crd", "bases")},
 		ErrorIfCRDPathMissing: true,
+	})
+}
+
+// startClusterWith starts the given envtest environment and stops it when the test ends.
+func startClusterWith(t *testing.T, env *envtest.Environment) *cluster {
+	t.Helper()
+	if os.Getenv("KUBEBUILDER_ASSETS") == "" {
+		t.Skip("skipped: KUBEBUILDER_ASSETS is not set; `make test` builds the envtest binaries and sets it")
 	}
 	cfg, err := env.Start()
 	if err != nil {

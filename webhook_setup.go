@@ -1,0 +1,143 @@
+/*
+Copyright 2026 The Token Revocation Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+
+	"github.com/open-policy-agent/cert-controller/pkg/rotator"
+	"k8s.io/apimachinery/pkg/types"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/healthz"
+
+	securityv1alpha1 "github.com/esrevoke/token-revocation-operator/api/v1alpha1"
+)
+
+// The default names match config/default, whose namePrefix is "token-revocation-".
+const (
+	defaultCertSecretName    = "token-revocation-webhook-server-cert"
+	defaultWebhookService    = "token-revocation-webhook-service"
+	defaultWebhookConfigName = "token-revocation-validating-webhook-configuration"
+	defaultWebhookCertDir    = "/tmp/k8s-webhook-server/serving-certs"
+)
+
+// webhookFlags configure the validating webhook and its serving certificate. By default the
+// manager creates a self-signed CA and serving certificate in a Secret of its namespace, rotates
+// them, and injects the CA into its ValidatingWebhookConfiguration: no cert-manager needed.
+type webhookFlags struct {
+	enabled            bool
+	forbidInlineTokens bool
+	disableRotation    bool
+	certDir            string
+	port               int
+	secretName         string
+	serviceName        string
+	configName         string
+	extraDNSNames      string
+}
+
+func (f *webhookFlags) bind(fs *flag.FlagSet) {
+	f.enabled = os.Getenv("ENABLE_WEBHOOKS") != "false"
+	fs.BoolVar(&f.forbidInlineTokens, "forbid-inline-tokens", false,
+		"Make the webhook reject TokenRevocations that give spec.token or spec.refreshToken inline: tokens must come from Secrets.")
+	fs.BoolVar(&f.disableRotation, "disable-cert-rotation", false,
+		"Do not create and rotate the webhook's certificate: it is provided (by cert-manager, or by hand) in --webhook-cert-dir.")
+	fs.StringVar(&f.certDir, "webhook-cert-dir", defaultWebhookCertDir,
+		"The directory holding the webhook serving certificate (tls.crt, tls.key).")
+	fs.IntVar(&f.port, "webhook-port", 9443, "The port the webhook server listens on.")
+	fs.StringVar(&f.secretName, "cert-secret-name", defaultCertSecretName,
+		"The Secret, in the manager's namespace (POD_NAMESPACE), holding the rotated webhook certificate.")
+	fs.StringVar(&f.serviceName, "webhook-service-name", defaultWebhookService,
+		"The Service in front of the webhook; the certificate is issued for <service>.<namespace>.svc.")
+	fs.StringVar(&f.configName, "webhook-config-name", defaultWebhookConfigName,
+		"The ValidatingWebhookConfiguration whose CA bundle the manager keeps up to date.")
+	fs.StringVar(&f.extraDNSNames, "webhook-extra-dns-names", "",
+		"Comma-separated extra DNS names for the rotated webhook certificate, when the API server reaches the webhook by URL.")
+}
+
+// The certificate rotator reads and updates its own Secret (a namespaced Role, in the manager's
+// namespace only) and injects the CA into the webhook configuration.
+// +kubebuilder:rbac:groups="",namespace=system,resources=secrets,verbs=get;list;watch;update;patch
+// +kubebuilder:rbac:groups=admissionregistration.k8s.io,resources=validatingwebhookconfigurations,verbs=get;list;watch;update;patch
+
+// dnsNames are the certificate's names besides <service>.<namespace>.svc.
+func (f *webhookFlags) dnsNames(namespace string) []string {
+	names := []string{fmt.Sprintf("%s.%s.svc.cluster.local", f.serviceName, namespace)}
+	for _, name := range strings.Split(f.extraDNSNames, ",") {
+		if name = strings.TrimSpace(name); name != "" {
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
+// setupWebhook registers the TokenRevocation webhook, once its serving certificate is in place,
+// and returns the readiness check: not ready until the webhook serves.
+func setupWebhook(mgr ctrl.Manager, f webhookFlags) (healthz.Checker, error) {
+	if !f.enabled {
+		return healthz.Ping, nil
+	}
+	register := func() error {
+		validator := &securityv1alpha1.TokenRevocationValidator{ForbidInlineTokens: f.forbidInlineTokens}
+		return securityv1alpha1.SetupTokenRevocationWebhookWithManager(mgr, validator)
+	}
+	namespace := os.Getenv("POD_NAMESPACE")
+	if f.disableRotation || namespace == "" {
+		if !f.disableRotation {
+			setupLog.Info("Webhook certificate rotation is off: POD_NAMESPACE is not set (not running in a cluster)")
+		}
+		return func(req *http.Request) error { return mgr.GetWebhookServer().StartedChecker()(req) }, register()
+	}
+	certsReady := make(chan struct{})
+	err := rotator.AddRotator(mgr, &rotator.CertRotator{
+		SecretKey:      types.NamespacedName{Namespace: namespace, Name: f.secretName},
+		CertDir:        f.certDir,
+		CAName:         "token-revocation-operator-ca",
+		CAOrganization: "esrevoke.io",
+		DNSName:        fmt.Sprintf("%s.%s.svc", f.serviceName, namespace),
+		ExtraDNSNames:  f.dnsNames(namespace),
+		IsReady:        certsReady,
+		Webhooks:       []rotator.WebhookInfo{{Name: f.configName, Type: rotator.Validating}},
+		// Every replica serves the webhook, so every replica keeps its certificate current.
+		RequireLeaderElection: false,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("setting up webhook certificate rotation: %w", err)
+	}
+	// The webhook server reads its certificate when it starts: register it (which starts it)
+	// only once the rotator has written the certificate and the kubelet has mounted it.
+	go func() {
+		<-certsReady
+		if err := register(); err != nil {
+			setupLog.Error(err, "Failed to create webhook", "webhook", "TokenRevocation")
+			os.Exit(1)
+		}
+	}()
+	return func(req *http.Request) error {
+		select {
+		case <-certsReady:
+			return mgr.GetWebhookServer().StartedChecker()(req)
+		default:
+			return errors.New("the webhook certificate is not ready yet")
+		}
+	}, nil
+}
