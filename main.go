@@ -64,6 +64,7 @@ type options struct {
 	enableHTTP2          bool
 	webhook              webhookFlags
 	maxConcurrent        int
+	allowCrossNamespace  bool
 	retry                controllers.RetryPolicy
 	elasticsearch        elasticsearchFlags
 	zap                  zap.Options
@@ -85,6 +86,8 @@ func parseFlags() options {
 	o.webhook.bind(flag.CommandLine)
 	flag.IntVar(&o.maxConcurrent, "max-concurrent-reconciles", 16,
 		"How many TokenRevocations are handled at once. Reconciles wait on Elasticsearch, so this can exceed the CPU count.")
+	flag.BoolVar(&o.allowCrossNamespace, "allow-cross-namespace-refs", false,
+		"Let a TokenRevocation use an ECK Elasticsearch (spec.elasticsearchRef.name) in another namespace.")
 	flag.DurationVar(&o.retry.BaseDelay, "retry-base-delay", controllers.DefaultRetryPolicy.BaseDelay,
 		"The wait after a first failed invalidate call; it doubles with every attempt.")
 	flag.DurationVar(&o.retry.MaxDelay, "retry-max-delay", controllers.DefaultRetryPolicy.MaxDelay,
@@ -126,6 +129,7 @@ func main() {
 		DefaultTarget:           defaultTarget,
 		RequestTimeout:          o.elasticsearch.timeout,
 		Retry:                   o.retry,
+		AllowCrossNamespaceRefs: o.allowCrossNamespace,
 		MaxConcurrentReconciles: o.maxConcurrent,
 	}
 	if err := reconciler.SetupWithManager(mgr); err != nil {

@@ -53,6 +53,8 @@ type TokenRevocationReconciler struct {
 	RequestTimeout time.Duration
 	// Retry says when to try again.
 	Retry RetryPolicy
+	// AllowCrossNamespaceRefs lets a TokenRevocation refer to an ECK Elasticsearch in another namespace.
+	AllowCrossNamespaceRefs bool
 	// MaxConcurrentReconciles is the number of revocations handled at once.
 	MaxConcurrentReconciles int
 }

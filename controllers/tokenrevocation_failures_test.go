@@ -184,15 +184,6 @@ func TestAMissingTokenSecretIsPendingUntilItIsCreated(t *testing.T) {
 	h.expectEventReasons(rev, EventRetrying, EventRetrying, EventRevoked)
 }
 
-func TestAnECKReferenceIsPendingAsUnsupported(t *testing.T) {
-	g := NewWithT(t)
-	h := newHarness(t, nil)
-	rev := h.waitFor(h.create(securityv1alpha1.TokenRevocationSpec{
-		Username: str("u"), ElasticsearchRef: &securityv1alpha1.ElasticsearchRef{Name: str("quickstart")}}),
-		securityv1alpha1.PhasePending, securityv1alpha1.ReasonElasticsearchRefUnsupported)
-	g.Expect(readyMessage(rev)).To(ContainSubstring("secretName"))
-}
-
 func TestABadConnectionSecretIsPendingWithTheProblemNamed(t *testing.T) {
 	g := NewWithT(t)
 	h := newHarness(t, nil)

@@ -62,9 +62,7 @@ func (r *TokenRevocationReconciler) resolveTarget(ctx context.Context, rev *secu
 	case ref == nil:
 		return *r.DefaultTarget, nil
 	case ref.Name != nil:
-		return elasticsearch.Target{}, pending(securityv1alpha1.ReasonElasticsearchRefUnsupported,
-			"spec.elasticsearchRef.name (an ECK Elasticsearch) is not supported by this version of the operator; "+
-				"use spec.elasticsearchRef.secretName")
+		return r.targetFromECK(ctx, rev)
 	}
 	return r.targetFromSecret(ctx, rev.Namespace, *ref.SecretName)
 }
@@ -76,19 +74,24 @@ func (r *TokenRevocationReconciler) targetFromSecret(ctx context.Context, namesp
 		return elasticsearch.Target{}, err
 	}
 	target := elasticsearch.Target{
-		URL:      strings.TrimSpace(string(secret.Data[secretKeyURL])),
-		Username: strings.TrimSpace(string(secret.Data[secretKeyUsername])),
-		Password: string(secret.Data[secretKeyPassword]),
-		APIKey:   strings.TrimSpace(string(secret.Data[secretKeyAPIKey])),
-		CACert:   secret.Data[secretKeyCACert],
-		Timeout:  r.RequestTimeout,
+		URL:     strings.TrimSpace(string(secret.Data[secretKeyURL])),
+		CACert:  secret.Data[secretKeyCACert],
+		Timeout: r.RequestTimeout,
 	}
+	setCredentials(&target, secret)
 	if err := target.Validate(); err != nil {
 		return elasticsearch.Target{}, pending(securityv1alpha1.ReasonInvalidConnection,
 			"connection Secret %s/%s (keys %q, %q + %q or %q, optional %q): %v", namespace, name,
 			secretKeyURL, secretKeyUsername, secretKeyPassword, secretKeyAPIKey, secretKeyCACert, err)
 	}
 	return target, nil
+}
+
+// setCredentials takes the credentials of a connection Secret: "username" and "password", or "api-key".
+func setCredentials(target *elasticsearch.Target, secret *corev1.Secret) {
+	target.Username = strings.TrimSpace(string(secret.Data[secretKeyUsername]))
+	target.Password = string(secret.Data[secretKeyPassword])
+	target.APIKey = strings.TrimSpace(string(secret.Data[secretKeyAPIKey]))
 }
 
 // resolveRequest builds the invalidate request, reading tokens from their Secrets.

@@ -82,8 +82,11 @@ const (
 	ReasonInvalidConnection = "InvalidConnection"
 	// ReasonNoTarget: no elasticsearchRef is set and the operator has no default Elasticsearch.
 	ReasonNoTarget = "NoTarget"
-	// ReasonElasticsearchRefUnsupported: this version of the operator cannot resolve the reference.
-	ReasonElasticsearchRefUnsupported = "ElasticsearchRefUnsupported"
+	// ReasonElasticsearchNotFound: the ECK Elasticsearch named, or its HTTP Service, does not exist (yet).
+	ReasonElasticsearchNotFound = "ElasticsearchNotFound"
+	// ReasonCrossNamespaceRefForbidden: the ECK Elasticsearch is in another namespace, which the
+	// operator does not allow (--allow-cross-namespace-refs).
+	ReasonCrossNamespaceRefForbidden = "CrossNamespaceRefForbidden"
 )
 
 // TokenRevocationStatus records a revocation's progress and what Elasticsearch answered.
