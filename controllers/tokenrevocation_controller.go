@@ -118,7 +118,9 @@ func (r *TokenRevocationReconciler) reconcileRevocation(ctx context.Context, rev
 	if err := status.writeAhead(ctx, rev); err != nil {
 		return ctrl.Result{}, err
 	}
+	started := r.Clock.Now()
 	result, callErr := r.Elasticsearch.Invalidate(ctx, target, request)
+	observeCall(r.Clock.Since(started), result, callErr)
 	wait := applyAnswer(rev, result, callErr, r.Retry, r.Clock.Now(), lostAnswer)
 	r.logAnswer(ctx, rev, callErr)
 	return ctrl.Result{RequeueAfter: wait}, nil

@@ -61,6 +61,9 @@ func (r *TokenRevocationReconciler) recordTransition(ctx context.Context, before
 		note += " (reason: " + *after.Spec.Reason + ")"
 	}
 	r.Recorder.Eventf(after, nil, eventType, reason, "Invalidate", "%s", truncate(note, maxEventNote))
+	if after.Status.Phase.IsTerminal() {
+		observeFinished(after, ready.Reason)
+	}
 	logf.FromContext(ctx).Info("TokenRevocation "+reason, "tokenRevocation", klog.KObj(after),
 		"phase", after.Status.Phase, "cause", ready.Reason, "tokenFingerprint", after.Status.TokenFingerprint,
 		"reason", deref(after.Spec.Reason))
