@@ -46,7 +46,7 @@ func TestMetricsCountOutcomesTokensCallsAndTimeToRevoked(t *testing.T) {
 	g.Expect(testutil.ToFloat64(revocationsTotal.WithLabelValues(securityv1alpha1.ReasonRevoked)) - revokedBefore).To(BeEquivalentTo(1))
 	g.Expect(testutil.ToFloat64(revocationsTotal.WithLabelValues(securityv1alpha1.ReasonTokenNotFound)) - notFoundBefore).To(BeEquivalentTo(1))
 	g.Expect(testutil.ToFloat64(tokensInvalidatedTotal) - tokensBefore).To(BeEquivalentTo(2))
-	g.Expect(histogramCount(g, "esrevoke_elasticsearch_request_duration_seconds") - callsBefore).To(BeEquivalentTo(3),
+	g.Expect(histogramCount(g, "esrevoke_elasticsearch_request_duration_seconds")-callsBefore).To(BeEquivalentTo(3),
 		"a 503, a success and a 404")
 	g.Expect(histogramCount(g, "esrevoke_revocation_duration_seconds") - revokedTimesBefore).To(BeEquivalentTo(1))
 
