@@ -71,6 +71,18 @@ func TestAPIServerRejectsSpecUpdates(t *testing.T) {
 	}
 }
 
+func TestANewRevocationReadsAsNotYetObserved(t *testing.T) {
+	g := NewWithT(t)
+	c := crdOnlyClient(t)
+	obj := generated(TokenRevocationSpec{Username: ptr("myuser")})
+	obj.Status.Phase = PhaseRevoked // dropped: status is a subresource
+	g.Expect(c.Create(context.Background(), obj)).To(Succeed())
+
+	var got TokenRevocation
+	g.Expect(c.Get(context.Background(), client.ObjectKeyFromObject(obj), &got)).To(Succeed())
+	g.Expect(got.Status).To(Equal(TokenRevocationStatus{ObservedGeneration: -1}))
+}
+
 func TestAPIServerAllowsLabelAndStatusUpdates(t *testing.T) {
 	g := NewWithT(t)
 	c := crdOnlyClient(t)

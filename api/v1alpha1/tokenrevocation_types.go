@@ -157,8 +157,11 @@ type TokenRevocation struct {
 	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec is immutable: create a new TokenRevocation"
 	Spec TokenRevocationSpec `json:"spec"`
 
-	// status records the revocation's progress and what Elasticsearch answered.
+	// status records the revocation's progress and what Elasticsearch answered. Until the
+	// operator first writes it, its observedGeneration is -1, so that GitOps tools (kstatus) read
+	// a revocation nobody has acted on as in progress, not as done.
 	// +optional
+	// +kubebuilder:default={observedGeneration:-1}
 	Status TokenRevocationStatus `json:"status,omitempty"`
 }
 
