@@ -33,6 +33,7 @@ import (
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	"sigs.k8s.io/controller-runtime/pkg/metrics/filters"
@@ -65,6 +66,8 @@ type options struct {
 	webhook              webhookFlags
 	maxConcurrent        int
 	allowCrossNamespace  bool
+	kubeAPIQPS           float64
+	kubeAPIBurst         int
 	retry                controllers.RetryPolicy
 	elasticsearch        elasticsearchFlags
 	zap                  zap.Options
@@ -86,6 +89,9 @@ func parseFlags() options {
 	o.webhook.bind(flag.CommandLine)
 	flag.IntVar(&o.maxConcurrent, "max-concurrent-reconciles", 16,
 		"How many TokenRevocations are handled at once. Reconciles wait on Elasticsearch, so this can exceed the CPU count.")
+	flag.Float64Var(&o.kubeAPIQPS, "kube-api-qps", 100,
+		"Requests per second the manager may make to the Kubernetes API server (each revocation makes two writes).")
+	flag.IntVar(&o.kubeAPIBurst, "kube-api-burst", 200, "Requests the manager may make to the API server in a burst.")
 	flag.BoolVar(&o.allowCrossNamespace, "allow-cross-namespace-refs", false,
 		"Let a TokenRevocation use an ECK Elasticsearch (spec.elasticsearchRef.name) in another namespace.")
 	flag.DurationVar(&o.retry.BaseDelay, "retry-base-delay", controllers.DefaultRetryPolicy.BaseDelay,
@@ -107,7 +113,9 @@ func main() {
 	o := parseFlags()
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&o.zap)))
 
-	mgr, err := ctrl.NewManager(ctrl.GetConfigOrDie(), managerOptions(o))
+	config := ctrl.GetConfigOrDie()
+	config.QPS, config.Burst = float32(o.kubeAPIQPS), o.kubeAPIBurst
+	mgr, err := ctrl.NewManager(config, managerOptions(o))
 	if err != nil {
 		setupLog.Error(err, "Failed to create manager")
 		os.Exit(1)
@@ -174,9 +182,12 @@ func managerOptions(o options) ctrl.Options {
 		metricsOptions.FilterProvider = filters.WithAuthenticationAndAuthorization
 	}
 	return ctrl.Options{
-		Scheme:                  scheme,
-		Metrics:                 metricsOptions,
-		WebhookServer:           webhook.NewServer(webhook.Options{TLSOpts: tlsOpts, CertDir: o.webhook.certDir, Port: o.webhook.port}),
+		Scheme:        scheme,
+		Metrics:       metricsOptions,
+		WebhookServer: webhook.NewServer(webhook.Options{TLSOpts: tlsOpts, CertDir: o.webhook.certDir, Port: o.webhook.port}),
+		// The reconciler reads TokenRevocations from the cache and nothing else (Secrets, ECK
+		// objects are read uncached); managedFields are never read, so they are not kept.
+		Cache:                   cache.Options{DefaultTransform: cache.TransformStripManagedFields()},
 		HealthProbeBindAddress:  o.probeAddr,
 		LeaderElection:          o.enableLeaderElection,
 		LeaderElectionNamespace: o.leaderElectionNS,
