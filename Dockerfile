@@ -10,16 +10,17 @@ COPY go.mod go.mod
 COPY go.sum go.sum
 RUN go mod download
 
-# Copy the sources the manager is built from (the emulator under internal/esemulator is a test
-# tool that the manager never imports; copying internal/ whole keeps the build simple).
-COPY main.go main.go
+# Copy the sources the manager is built from: package main is every .go file at the root (main.go
+# and its flag and webhook setup), not main.go alone. The emulator under internal/esemulator is a
+# test tool that the manager never imports; copying internal/ whole keeps the build simple.
+COPY *.go ./
 COPY api/ api/
 COPY controllers/ controllers/
 COPY internal/ internal/
 
 # CGO_ENABLED=0 makes a static binary for the distroless static image. GOARCH has no default, so
 # the binary is built for the platform of the build (or the one given with --platform).
-RUN CGO_ENABLED=0 GOOS=${TARGETOS:-linux} GOARCH=${TARGETARCH} go build -a -trimpath -o manager main.go
+RUN CGO_ENABLED=0 GOOS=${TARGETOS:-linux} GOARCH=${TARGETARCH} go build -a -trimpath -o manager .
 
 # Use distroless as a minimal base image to package the manager binary.
 # Refer to https://github.com/GoogleContainerTools/distroless for more details.

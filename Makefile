@@ -55,11 +55,48 @@ demo: envtest ## Run the operator end to end on this machine (API server, Elasti
 
 .PHONY: build
 build: manifests generate fmt vet ## Build the manager binary.
-	go build -o bin/manager main.go
+	go build -o bin/manager .
 
 .PHONY: run
 run: manifests generate fmt vet ## Run the manager against the current kubeconfig, webhooks off.
-	ENABLE_WEBHOOKS=false go run ./main.go
+	ENABLE_WEBHOOKS=false go run .
+
+##@ Deployment
+
+KUBECTL ?= kubectl
+CONTAINER_TOOL ?= docker
+DEPLOY_CONFIG ?= config/default
+ifndef ignore-not-found
+  ignore-not-found = false
+endif
+
+.PHONY: docker-build
+docker-build: ## Build the manager image IMG.
+	$(CONTAINER_TOOL) build -t $(IMG) .
+
+.PHONY: docker-push
+docker-push: ## Push the manager image IMG.
+	$(CONTAINER_TOOL) push $(IMG)
+
+.PHONY: install
+install: manifests ## Install the CRD into the cluster of the current kubeconfig.
+	$(KUBECTL) apply --server-side -k config/crd
+
+.PHONY: uninstall
+uninstall: manifests ## Remove the CRD, and with it every TokenRevocation (the audit records).
+	$(KUBECTL) delete --ignore-not-found=$(ignore-not-found) -k config/crd
+
+# The image is set through a throwaway overlay in bin/: standalone kustomize (kustomize edit) needs Go 1.27.
+.PHONY: deploy
+deploy: manifests ## Deploy the operator with IMG (DEPLOY_CONFIG=config/default-certmanager to use cert-manager).
+	@mkdir -p $(LOCALBIN)/deploy
+	@img='$(IMG)'; printf 'resources:\n- ../../%s\nimages:\n- name: esrevoke/token-revocation-operator\n  newName: %s\n  newTag: %s\n' \
+		'$(DEPLOY_CONFIG)' "$${img%:*}" "$${img##*:}" >$(LOCALBIN)/deploy/kustomization.yaml
+	$(KUBECTL) apply --server-side -k $(LOCALBIN)/deploy
+
+.PHONY: undeploy
+undeploy: ## Remove the operator, its CRD and so every TokenRevocation.
+	$(KUBECTL) delete --ignore-not-found=$(ignore-not-found) -k $(DEPLOY_CONFIG)
 
 ##@ Dependencies
 
