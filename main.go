@@ -89,9 +89,10 @@ func parseFlags() options {
 	o.webhook.bind(flag.CommandLine)
 	flag.IntVar(&o.maxConcurrent, "max-concurrent-reconciles", 16,
 		"How many TokenRevocations are handled at once. Reconciles wait on Elasticsearch, so this can exceed the CPU count.")
-	flag.Float64Var(&o.kubeAPIQPS, "kube-api-qps", 100,
-		"Requests per second the manager may make to the Kubernetes API server (each revocation makes two writes).")
-	flag.IntVar(&o.kubeAPIBurst, "kube-api-burst", 200, "Requests the manager may make to the API server in a burst.")
+	flag.Float64Var(&o.kubeAPIQPS, "kube-api-qps", -1,
+		"Requests per second the manager may make to the Kubernetes API server; -1 means no client-side limit, "+
+			"leaving it to the API server's priority and fairness (each revocation makes two status writes and an event).")
+	flag.IntVar(&o.kubeAPIBurst, "kube-api-burst", 300, "Requests the manager may make to the API server in a burst, with --kube-api-qps.")
 	flag.BoolVar(&o.allowCrossNamespace, "allow-cross-namespace-refs", false,
 		"Let a TokenRevocation use an ECK Elasticsearch (spec.elasticsearchRef.name) in another namespace.")
 	flag.DurationVar(&o.retry.BaseDelay, "retry-base-delay", controllers.DefaultRetryPolicy.BaseDelay,
