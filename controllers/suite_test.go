@@ -107,14 +107,24 @@ type harness struct {
 	namespace string
 	logs      *syncBuffer
 	policy    RetryPolicy
-	stopMgr   func()
+	// requestTimeout bounds one invalidate call, to the default target and to connection Secrets.
+	requestTimeout time.Duration
+	stopMgr        func()
+}
+
+// harnessOption changes a harness before its manager starts.
+type harnessOption func(*harness)
+
+// withRequestTimeout sets the timeout of one invalidate call (5s unless given).
+func withRequestTimeout(d time.Duration) harnessOption {
+	return func(h *harness) { h.requestTimeout = d }
 }
 
 // fastRetries keeps the tests quick while exercising the same backoff code.
 var fastRetries = RetryPolicy{BaseDelay: 50 * time.Millisecond, MaxDelay: 400 * time.Millisecond, MaxPartialAttempts: 3}
 
 // newHarness sets up a test's world; wrap, when given, sits in front of the emulator.
-func newHarness(t *testing.T, wrap func(http.Handler) http.Handler) *harness {
+func newHarness(t *testing.T, wrap func(http.Handler) http.Handler, opts ...harnessOption) *harness {
 	t.Helper()
 	if testEnv == nil {
 		t.Skip("skipped: KUBEBUILDER_ASSETS is not set; `make test` builds the envtest binaries and sets it")
@@ -126,7 +136,10 @@ func newHarness(t *testing.T, wrap func(http.Handler) http.Handler) *harness {
 		handler = wrap(es)
 	}
 	h := &harness{t: t, ctx: context.Background(), client: testClient, es: es, esServer: httptest.NewServer(handler),
-		logs: &syncBuffer{}, policy: fastRetries}
+		logs: &syncBuffer{}, policy: fastRetries, requestTimeout: 5 * time.Second}
+	for _, opt := range opts {
+		opt(h)
+	}
 	t.Cleanup(h.esServer.Close)
 
 	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{GenerateName: "test-"}}
@@ -140,7 +153,7 @@ func newHarness(t *testing.T, wrap func(http.Handler) http.Handler) *harness {
 }
 
 func (h *harness) defaultTarget() *elasticsearch.Target {
-	return &elasticsearch.Target{URL: h.esServer.URL, Username: esUser, Password: esPassword, Timeout: 5 * time.Second}
+	return &elasticsearch.Target{URL: h.esServer.URL, Username: esUser, Password: esPassword, Timeout: h.requestTimeout}
 }
 
 // startManager runs a manager with the reconciler and the webhook until stopManager.
@@ -162,7 +175,7 @@ func (h *harness) startManager() {
 	reconciler := &TokenRevocationReconciler{
 		Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Recorder: mgr.GetEventRecorder("tokenrevocation-controller"),
 		Clock: clock.RealClock{}, Elasticsearch: elasticsearch.NewClients(), DefaultTarget: h.defaultTarget(),
-		RequestTimeout: 5 * time.Second, Retry: h.policy, MaxConcurrentReconciles: 4,
+		RequestTimeout: h.requestTimeout, Retry: h.policy, MaxConcurrentReconciles: 4,
 	}
 	if err := reconciler.SetupWithManager(mgr); err != nil {
 		h.t.Fatalf("setting up the reconciler: %v", err)

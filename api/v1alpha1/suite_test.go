@@ -84,7 +84,7 @@ func testScheme() *runtime.Scheme {
 	return s
 }
 
-func requireEnvtest(t *testing.T) {
+func requireEnvtest(t testing.TB) {
 	t.Helper()
 	if os.Getenv("KUBEBUILDER_ASSETS") == "" {
 		t.Skip("skipped: KUBEBUILDER_ASSETS is not set; `make test` builds the envtest binaries and sets it")
@@ -92,7 +92,7 @@ func requireEnvtest(t *testing.T) {
 }
 
 // crdOnlyClient returns a client of an API server that has the CRD with its CEL rules, no webhook.
-func crdOnlyClient(t *testing.T) client.Client {
+func crdOnlyClient(t testing.TB) client.Client {
 	t.Helper()
 	requireEnvtest(t)
 	crdOnly.once.Do(func() {

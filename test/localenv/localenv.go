@@ -16,7 +16,8 @@ limitations under the License.
 
 // Package localenv runs the whole operator on one machine, as separate processes: a real API
 // server and etcd (envtest) with the CRD and the webhook configuration, the Elasticsearch
-// emulator, and the manager binary. The end-to-end tests and `make demo` use it.
+// emulator (or an Elasticsearch the caller serves), and the manager binary, which can be killed,
+// restarted and run as several replicas. The end-to-end tests and `make demo` use it.
 package localenv
 
 import (
@@ -33,6 +34,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -46,12 +48,28 @@ type Options struct {
 	// EmulatorArgs are extra arguments of the emulator (users, tokens); the operator's own user
 	// (Username, Password) is always added.
 	EmulatorArgs []string
+	// ElasticsearchURL, when set, is an Elasticsearch already running (for example an emulator
+	// the test serves itself, to inject faults and count calls): the emulator command is then
+	// neither built nor started, and EmulatorArgs are ignored.
+	ElasticsearchURL string
 	// Username and Password are the operator's credentials for the emulator.
 	Username, Password string
-	// ManagerArgs are extra arguments of the manager.
+	// ManagerArgs are extra arguments of every manager.
 	ManagerArgs []string
-	// Log receives the emulator's and the manager's output.
+	// NoManager makes Start start no manager: the caller starts them with StartManager.
+	NoManager bool
+	// Log receives the emulator's and the managers' output.
 	Log io.Writer
+}
+
+// ManagerOptions say how to run one manager, beyond Options.ManagerArgs.
+type ManagerOptions struct {
+	// Args are extra arguments, after Options.ManagerArgs.
+	Args []string
+	// NoWebhook runs the manager without its webhook server (ENABLE_WEBHOOKS=false). Otherwise it
+	// serves the webhook on the port the API server calls, so only one such manager can run at a
+	// time, and StartManager returns once the webhook accepts connections.
+	NoWebhook bool
 }
 
 // Env is a running local environment.
@@ -61,11 +79,21 @@ type Env struct {
 	// ElasticsearchURL is the emulator's URL.
 	ElasticsearchURL string
 
+	opts     Options
 	env      *envtest.Environment
 	dir      string
-	manager  *exec.Cmd
 	emulator *exec.Cmd
 	kubectl  string
+
+	mu       sync.Mutex
+	manager  *Manager   // the one Start started, or the latest RestartManager
+	managers []*Manager // every manager started, stopped by Stop
+}
+
+// Manager is one manager process.
+type Manager struct {
+	cmd    *exec.Cmd
+	exited chan struct{}
 }
 
 // Start builds the manager and the emulator, and starts the API server, the emulator and the
@@ -81,6 +109,7 @@ func Start(ctx context.Context, opts Options) (*Env, error) {
 }
 
 func (e *Env) start(ctx context.Context, opts Options) error {
+	e.opts = opts
 	var err error
 	if e.dir, err = os.MkdirTemp("", "localenv-"); err != nil {
 		return err
@@ -88,23 +117,34 @@ func (e *Env) start(ctx context.Context, opts Options) error {
 	if e.kubectl, err = kubectlPath(); err != nil {
 		return err
 	}
-	if err := e.build(ctx, opts.Root); err != nil {
+	if err := e.build(ctx, opts); err != nil {
 		return err
 	}
 	if err := e.startAPIServer(opts.Root); err != nil {
 		return err
 	}
-	if err := e.startEmulator(opts); err != nil {
+	if opts.ElasticsearchURL != "" {
+		e.ElasticsearchURL = opts.ElasticsearchURL
+	} else if err := e.startEmulator(opts); err != nil {
 		return err
 	}
-	return e.startManager(opts)
+	if opts.NoManager {
+		return nil
+	}
+	_, err = e.RestartManager()
+	return err
 }
 
-// build compiles the manager and the emulator into the environment's directory.
-func (e *Env) build(ctx context.Context, root string) error {
-	for name, pkg := range map[string]string{"manager": ".", "es-emulator": "./hack/es-emulator"} {
+// build compiles the manager and, unless an Elasticsearch is given, the emulator into the
+// environment's directory.
+func (e *Env) build(ctx context.Context, opts Options) error {
+	binaries := map[string]string{"manager": "."}
+	if opts.ElasticsearchURL == "" {
+		binaries["es-emulator"] = "./hack/es-emulator"
+	}
+	for name, pkg := range binaries {
 		cmd := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(e.dir, name), pkg) //nolint:gosec // our own build
-		cmd.Dir = root
+		cmd.Dir = opts.Root
 		if out, err := cmd.CombinedOutput(); err != nil {
 			return fmt.Errorf("building %s: %w\n%s", name, err, out)
 		}
@@ -159,23 +199,90 @@ func (e *Env) startEmulator(opts Options) error {
 	return nil
 }
 
-// startManager runs the manager binary against the API server, with the emulator as its default
-// Elasticsearch, and waits for its webhook.
-func (e *Env) startManager(opts Options) error {
+// StartManager runs one more manager binary against the API server, with the emulator as its
+// default Elasticsearch; Stop stops it. Unless opts.NoWebhook, it returns once the manager's
+// webhook accepts connections.
+func (e *Env) StartManager(opts ManagerOptions) (*Manager, error) {
 	webhook := e.env.WebhookInstallOptions
 	args := append([]string{
 		"--metrics-bind-address=0", "--health-probe-bind-address=0",
 		"--webhook-cert-dir=" + webhook.LocalServingCertDir,
 		"--webhook-port=" + strconv.Itoa(webhook.LocalServingPort),
-	}, opts.ManagerArgs...)
-	e.manager = exec.Command(filepath.Join(e.dir, "manager"), args...) //nolint:gosec // our own binary
-	e.manager.Env = append(os.Environ(), "KUBECONFIG="+e.Kubeconfig, "ELASTICSEARCH_URL="+e.ElasticsearchURL,
-		"ELASTICSEARCH_USERNAME="+opts.Username, "ELASTICSEARCH_PASSWORD="+opts.Password)
-	e.manager.Stdout, e.manager.Stderr = opts.Log, opts.Log
-	if err := e.manager.Start(); err != nil {
-		return err
+	}, e.opts.ManagerArgs...)
+	cmd := exec.Command(filepath.Join(e.dir, "manager"), append(args, opts.Args...)...) //nolint:gosec // our own binary
+	cmd.Env = append(os.Environ(), "KUBECONFIG="+e.Kubeconfig, "ELASTICSEARCH_URL="+e.ElasticsearchURL,
+		"ELASTICSEARCH_USERNAME="+e.opts.Username, "ELASTICSEARCH_PASSWORD="+e.opts.Password)
+	if opts.NoWebhook {
+		cmd.Env = append(cmd.Env, "ENABLE_WEBHOOKS=false")
 	}
-	return waitForTLS(net.JoinHostPort(webhook.LocalServingHost, strconv.Itoa(webhook.LocalServingPort)), time.Minute)
+	cmd.Stdout, cmd.Stderr = e.opts.Log, e.opts.Log
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	m := &Manager{cmd: cmd, exited: make(chan struct{})}
+	go func() { _ = cmd.Wait(); close(m.exited) }()
+	e.mu.Lock()
+	e.managers = append(e.managers, m)
+	e.mu.Unlock()
+	if opts.NoWebhook {
+		return m, nil
+	}
+	addr := net.JoinHostPort(webhook.LocalServingHost, strconv.Itoa(webhook.LocalServingPort))
+	if err := waitForTLS(addr, time.Minute, m.exited); err != nil {
+		m.Kill()
+		return nil, err
+	}
+	return m, nil
+}
+
+// Manager is the manager Start started, or the latest one RestartManager started; nil if none.
+func (e *Env) Manager() *Manager {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.manager
+}
+
+// RestartManager stops the current manager (if it still runs) and starts a new one, serving the
+// webhook, as Start does; Manager returns it from then on.
+func (e *Env) RestartManager() (*Manager, error) {
+	if old := e.Manager(); old != nil {
+		old.Stop()
+	}
+	m, err := e.StartManager(ManagerOptions{})
+	if err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	e.manager = m
+	e.mu.Unlock()
+	return m, nil
+}
+
+// Pid is the manager's process id.
+func (m *Manager) Pid() int {
+	return m.cmd.Process.Pid
+}
+
+// Exited is closed once the manager's process has exited.
+func (m *Manager) Exited() <-chan struct{} {
+	return m.exited
+}
+
+// Kill kills the manager with SIGKILL, as the kernel's OOM killer or a node failure would: it
+// finishes nothing (no status write, no lease release). It returns once the process is gone.
+func (m *Manager) Kill() {
+	_ = m.cmd.Process.Signal(syscall.SIGKILL)
+	<-m.exited
+}
+
+// Stop asks the manager to stop (SIGTERM), and kills it if it has not within ten seconds.
+func (m *Manager) Stop() {
+	_ = m.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-m.exited:
+	case <-time.After(10 * time.Second):
+		m.Kill()
+	}
 }
 
 // Kubectl runs kubectl against the API server and returns its output; a failure includes stderr.
@@ -189,11 +296,15 @@ func (e *Env) Kubectl(args ...string) (string, error) {
 	return stdout.String(), nil
 }
 
-// Stop stops the manager, the emulator and the API server, and removes the built binaries.
+// Stop stops the managers, the emulator and the API server, and removes the built binaries.
 func (e *Env) Stop() {
-	for _, cmd := range []*exec.Cmd{e.manager, e.emulator} {
-		stopProcess(cmd)
+	e.mu.Lock()
+	managers := e.managers
+	e.mu.Unlock()
+	for _, m := range managers {
+		m.Stop()
 	}
+	stopProcess(e.emulator)
 	if e.env != nil {
 		_ = e.env.Stop()
 	}
@@ -234,10 +345,15 @@ func kubectlPath() (string, error) {
 	return path, nil
 }
 
-// waitForTLS waits until addr accepts TLS connections.
-func waitForTLS(addr string, timeout time.Duration) error {
+// waitForTLS waits until addr accepts TLS connections, unless the process serving it exits.
+func waitForTLS(addr string, timeout time.Duration, exited <-chan struct{}) error {
 	deadline := time.Now().Add(timeout)
 	for {
+		select {
+		case <-exited:
+			return fmt.Errorf("the manager exited before its webhook at %s was ready", addr)
+		default:
+		}
 		dialer := &net.Dialer{Timeout: time.Second}
 		conn, err := tls.DialWithDialer(dialer, "tcp", addr, &tls.Config{InsecureSkipVerify: true}) //nolint:gosec // probing our own server
 		if err == nil {
