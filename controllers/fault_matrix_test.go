@@ -102,8 +102,9 @@ type faultRow struct {
 const revokedOneToken = "invalidated 1 tokens, 0 already invalid"
 
 // The emulator invalidated the token on the attempt whose answer was unreadable, so the retry
-// finds it already invalid: the counters say so, honestly.
-const revokedByUnreadableAttempt = "invalidated 0 tokens, 1 already invalid"
+// finds it already invalid: the counters say so, and the message says why that may be.
+const revokedByUnreadableAttempt = "invalidated 0 tokens, 1 already invalid; the previous attempt got no answer " +
+	"the operator could read (Elasticsearch unavailable), and may have invalidated the tokens found already invalid"
 
 func faultMatrix() []faultRow {
 	revoked := expectedState{phase: securityv1alpha1.PhaseRevoked, reason: securityv1alpha1.ReasonRevoked, message: revokedOneToken}

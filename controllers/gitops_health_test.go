@@ -61,7 +61,7 @@ var partialAnswer = elasticsearch.Result{InvalidatedTokens: 9, PreviouslyInvalid
 func answered(attempts int32, result elasticsearch.Result, callErr error) func() *securityv1alpha1.TokenRevocation {
 	return func() *securityv1alpha1.TokenRevocation {
 		rev := attempted(attempts)
-		applyAnswer(rev, result, callErr, testPolicy, testNow, false)
+		applyAnswer(rev, result, callErr, testPolicy, testNow, earlierAnswered)
 		return rev
 	}
 }
@@ -103,9 +103,9 @@ func healthCases() []healthCase {
 		{name: "a revocation revoked on the retry after a lost answer is current and healthy",
 			rev: func() *securityv1alpha1.TokenRevocation {
 				rev := attempted(1) // the operator stopped before the answer was recorded
-				lostAnswer := answerLost(rev)
+				earlier := previousAttempt(rev)
 				markInvalidating(rev, testNow)
-				applyAnswer(rev, elasticsearch.Result{PreviouslyInvalidatedTokens: 1}, nil, testPolicy, testNow, lostAnswer)
+				applyAnswer(rev, elasticsearch.Result{PreviouslyInvalidatedTokens: 1}, nil, testPolicy, testNow, earlier)
 				return rev
 			},
 			phase: securityv1alpha1.PhaseRevoked, reason: securityv1alpha1.ReasonRevoked,

@@ -113,7 +113,7 @@ func (r *TokenRevocationReconciler) reconcileRevocation(ctx context.Context, rev
 	rev.Status.Target = target.URL
 	rev.Status.TokenFingerprint = elasticsearch.Fingerprint(request.Token + request.RefreshToken)
 
-	lostAnswer := answerLost(rev)
+	earlier := previousAttempt(rev)
 	markInvalidating(rev, now)
 	if err := status.writeAhead(ctx, rev); err != nil {
 		return ctrl.Result{}, err
@@ -121,7 +121,7 @@ func (r *TokenRevocationReconciler) reconcileRevocation(ctx context.Context, rev
 	started := r.Clock.Now()
 	result, callErr := r.Elasticsearch.Invalidate(ctx, target, request)
 	observeCall(r.Clock.Since(started), result, callErr)
-	wait := applyAnswer(rev, result, callErr, r.Retry, r.Clock.Now(), lostAnswer)
+	wait := applyAnswer(rev, result, callErr, r.Retry, r.Clock.Now(), earlier)
 	r.logAnswer(ctx, rev, callErr)
 	return ctrl.Result{RequeueAfter: wait}, nil
 }

@@ -26,11 +26,11 @@ import (
 
 // applyAnswer turns Elasticsearch's answer to attempt number rev.Status.Attempts into status,
 // following the reconcile semantics of DESIGN.md, and returns how long to wait before the next
-// attempt (0 when there is none). lostAnswer says the previous attempt's answer was lost.
+// attempt (0 when there is none). earlier says what is known of the previous attempt.
 func applyAnswer(rev *securityv1alpha1.TokenRevocation, result elasticsearch.Result, callErr error,
-	policy RetryPolicy, now time.Time, lostAnswer bool) time.Duration {
+	policy RetryPolicy, now time.Time, earlier earlierAttempt) time.Duration {
 	if callErr == nil {
-		return applyResult(rev, result, policy, now, lostAnswer)
+		return applyResult(rev, result, policy, now, earlier)
 	}
 	kind := elasticsearch.KindOf(callErr)
 	message := callErr.Error()
@@ -54,10 +54,10 @@ func applyAnswer(rev *securityv1alpha1.TokenRevocation, result elasticsearch.Res
 
 // applyResult handles an answered call: success, or a partial failure retried a bounded number of times.
 func applyResult(rev *securityv1alpha1.TokenRevocation, result elasticsearch.Result, policy RetryPolicy,
-	now time.Time, lostAnswer bool) time.Duration {
+	now time.Time, earlier earlierAttempt) time.Duration {
 	recordAnswer(rev, result)
 	if result.ErrorCount == 0 {
-		markRevoked(rev, now, lostAnswer)
+		markRevoked(rev, now, earlier)
 		return 0
 	}
 	message := partialFailureMessage(result)

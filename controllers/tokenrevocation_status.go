@@ -47,18 +47,39 @@ func markPending(rev *securityv1alpha1.TokenRevocation, reason, message string) 
 func markInvalidating(rev *securityv1alpha1.TokenRevocation, now time.Time) {
 	rev.Status.Phase = securityv1alpha1.PhaseRevoking
 	rev.Status.Attempts++
-	rev.Status.LastAttemptTime = &metav1.Time{Time: now}
+	rev.Status.LastAttemptTime = &metav1.MicroTime{Time: now}
 	message := fmt.Sprintf("calling Elasticsearch (attempt %d)", rev.Status.Attempts)
 	setCondition(rev, securityv1alpha1.ReadyCondition, metav1.ConditionFalse, securityv1alpha1.ReasonInvalidating, message)
 	setCondition(rev, securityv1alpha1.ReconcilingCondition, metav1.ConditionTrue, securityv1alpha1.ReasonInvalidating, message)
 	meta.RemoveStatusCondition(&rev.Status.Conditions, securityv1alpha1.StalledCondition)
 }
 
-// answerLost reports whether the previous pass recorded an invalidate call but not its answer:
-// the operator stopped mid-call.
-func answerLost(rev *securityv1alpha1.TokenRevocation) bool {
+// earlierAttempt says what is known of the attempt before the one about to be made, when its
+// call may have invalidated tokens without the operator learning so.
+type earlierAttempt int
+
+const (
+	// earlierAnswered: no earlier attempt, or one whose answer was read.
+	earlierAnswered earlierAttempt = iota
+	// earlierLost: a call was recorded but not its answer: the operator stopped mid-call.
+	earlierLost
+	// earlierUnreadable: the call failed without an answer Elasticsearch clearly gave (a timeout,
+	// a reset, a body that is not Elasticsearch's), so Elasticsearch may have applied it.
+	earlierUnreadable
+)
+
+// previousAttempt reads, before an attempt, what the status says of the previous one.
+func previousAttempt(rev *securityv1alpha1.TokenRevocation) earlierAttempt {
 	ready := meta.FindStatusCondition(rev.Status.Conditions, securityv1alpha1.ReadyCondition)
-	return ready != nil && ready.Reason == securityv1alpha1.ReasonInvalidating
+	switch {
+	case ready == nil:
+		return earlierAnswered
+	case ready.Reason == securityv1alpha1.ReasonInvalidating:
+		return earlierLost
+	case ready.Reason == securityv1alpha1.ReasonElasticsearchUnavailable:
+		return earlierUnreadable
+	}
+	return earlierAnswered
 }
 
 // recordAnswer adds an answer's counters to the totals: invalidated tokens add up over attempts,
@@ -74,22 +95,25 @@ func recordAnswer(rev *securityv1alpha1.TokenRevocation, result elasticsearch.Re
 }
 
 // markRevoked records success.
-func markRevoked(rev *securityv1alpha1.TokenRevocation, now time.Time, lostAnswer bool) {
+func markRevoked(rev *securityv1alpha1.TokenRevocation, now time.Time, earlier earlierAttempt) {
 	rev.Status.Phase = securityv1alpha1.PhaseRevoked
 	rev.Status.CompletionTime = &metav1.Time{Time: now}
-	message := revokedMessage(rev, lostAnswer)
+	message := revokedMessage(rev, earlier)
 	setCondition(rev, securityv1alpha1.ReadyCondition, metav1.ConditionTrue, securityv1alpha1.ReasonRevoked, message)
 	meta.RemoveStatusCondition(&rev.Status.Conditions, securityv1alpha1.ReconcilingCondition)
 	meta.RemoveStatusCondition(&rev.Status.Conditions, securityv1alpha1.StalledCondition)
 }
 
-func revokedMessage(rev *securityv1alpha1.TokenRevocation, lostAnswer bool) string {
+func revokedMessage(rev *securityv1alpha1.TokenRevocation, earlier earlierAttempt) string {
 	invalidated, previously := value(rev.Status.InvalidatedTokens), value(rev.Status.PreviouslyInvalidatedTokens)
 	message := fmt.Sprintf("invalidated %d tokens, %d already invalid", invalidated, previously)
 	switch {
-	case lostAnswer && previously > 0:
+	case earlier == earlierLost && previously > 0:
 		message += "; the answer to the previous attempt was lost (the operator stopped mid-call), " +
 			"and that attempt most likely invalidated the tokens found already invalid"
+	case earlier == earlierUnreadable && previously > 0:
+		message += "; the previous attempt got no answer the operator could read (Elasticsearch unavailable), " +
+			"and may have invalidated the tokens found already invalid"
 	case invalidated == 0 && previously == 0:
 		message += ": no active token matched"
 	}

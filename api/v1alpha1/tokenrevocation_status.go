@@ -141,9 +141,10 @@ type TokenRevocationStatus struct {
 	// +optional
 	StartTime *metav1.Time `json:"startTime,omitempty"`
 
-	// lastAttemptTime is when the latest invalidate call was made.
+	// lastAttemptTime is when the latest invalidate call was made, to the microsecond: the next
+	// attempt's backoff counts from it, also after the operator restarts.
 	// +optional
-	LastAttemptTime *metav1.Time `json:"lastAttemptTime,omitempty"`
+	LastAttemptTime *metav1.MicroTime `json:"lastAttemptTime,omitempty"`
 
 	// completionTime is when the revocation reached Revoked or Failed.
 	// +optional
