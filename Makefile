@@ -51,6 +51,11 @@ demo: envtest ## Run the operator end to end on this machine (API server, Elasti
 	@mkdir -p bin
 	KUBEBUILDER_ASSETS="$(ENVTEST_ASSETS)" go run ./hack/demo
 
+.PHONY: bench
+bench: envtest ## Measure the operator beside a direct client (BENCH_ARGS="-k 1000,10000 -latency 10ms").
+	@mkdir -p bin
+	KUBEBUILDER_ASSETS="$(ENVTEST_ASSETS)" go run ./hack/bench $(BENCH_ARGS)
+
 ##@ Build
 
 .PHONY: build

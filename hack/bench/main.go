@@ -1,0 +1,107 @@
+/*
+Copyright 2026 The Token Revocation Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+// Command bench measures the operator beside a direct client: a local API server, an Elasticsearch
+// emulator answering every call after a fixed latency, and the manager binary; K TokenRevocations,
+// each revoking a distinct token, then the same K invalidations made directly with the Go client
+// at the same concurrency. Run it with `make bench`; it prints what it measured, side by side.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// config is the benchmark's command line.
+type config struct {
+	sizes       []int
+	latency     time.Duration
+	concurrency int
+	creators    int
+	timeout     time.Duration
+}
+
+func main() {
+	cfg, err := parseFlags()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(2)
+	}
+	if err := run(context.Background(), cfg); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func parseFlags() (config, error) {
+	var cfg config
+	sizes := flag.String("k", "1000,10000", "comma-separated numbers of TokenRevocations per run")
+	flag.DurationVar(&cfg.latency, "latency", 10*time.Millisecond, "the emulator's latency per call")
+	flag.IntVar(&cfg.concurrency, "concurrency", 16,
+		"the manager's --max-concurrent-reconciles, and the direct client's number of workers")
+	flag.IntVar(&cfg.creators, "creators", 16, "goroutines creating TokenRevocations in the burst")
+	flag.DurationVar(&cfg.timeout, "timeout", 15*time.Minute, "the longest a run may take")
+	flag.Parse()
+	for _, s := range strings.Split(*sizes, ",") {
+		k, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || k < 1 {
+			return cfg, fmt.Errorf("-k wants positive numbers, got %q", s)
+		}
+		cfg.sizes = append(cfg.sizes, k)
+	}
+	return cfg, nil
+}
+
+// run measures every size and prints the results, then how they grow from the first size to the last.
+func run(ctx context.Context, cfg config) error {
+	fmt.Printf("Benchmark: latency %s per Elasticsearch call, concurrency %d, %d creators, %d CPUs\n",
+		cfg.latency, cfg.concurrency, cfg.creators, runtime.NumCPU())
+	var all []result
+	for _, k := range cfg.sizes {
+		ctx, cancel := context.WithTimeout(ctx, cfg.timeout)
+		r, err := measure(ctx, cfg, k)
+		cancel()
+		if err != nil {
+			return fmt.Errorf("with %d revocations: %w", k, err)
+		}
+		r.print()
+		all = append(all, r)
+	}
+	printGrowth(all)
+	return nil
+}
+
+// measure runs the three measurements of one size.
+func measure(ctx context.Context, cfg config, k int) (result, error) {
+	r := result{k: k}
+	var err error
+	if r.burst, err = measureBurst(ctx, cfg, k); err != nil {
+		return r, fmt.Errorf("operator burst: %w", err)
+	}
+	if r.reconcile, err = measureReconcilePhase(ctx, cfg, k); err != nil {
+		return r, fmt.Errorf("operator reconcile phase: %w", err)
+	}
+	if r.direct, err = measureDirect(ctx, cfg, k); err != nil {
+		return r, fmt.Errorf("direct client: %w", err)
+	}
+	return r, nil
+}

@@ -1,0 +1,71 @@
+/*
+Copyright 2026 The Token Revocation Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package main
+
+import (
+	"fmt"
+	"time"
+)
+
+// result is everything measured for one size.
+type result struct {
+	k         int
+	burst     burstResult
+	reconcile reconcileResult
+	direct    directResult
+}
+
+const mib = 1 << 20
+
+func (r result) print() {
+	b := r.burst
+	fmt.Printf("\nK = %d\n", r.k)
+	fmt.Println("  operator, burst (the manager runs while the revocations are created):")
+	fmt.Printf("    first create -> last Ready      %s\n", round(b.firstCreateToLastReady))
+	fmt.Printf("    last create -> last Ready       %s\n", round(b.lastCreateToLastReady))
+	fmt.Printf("    create -> Ready p50 / p99       %s / %s\n", round(b.p50), round(b.p99))
+	fmt.Printf("    Elasticsearch calls/revocation  %.2f\n", b.esCallsPerRevocation)
+	fmt.Printf("    status writes/revocation        %.2f (plus %.2f events)\n", b.statusWritesPerRevocation, b.eventsPerRevocation)
+	fmt.Printf("    manager heap in use / RSS       %.1f MiB / %.1f MiB\n", b.manager.heapInUse/mib, b.manager.rss/mib)
+	fmt.Printf("    mean reconcile / queue wait     %s / %s\n", b.manager.reconcileTime.Round(100*time.Microsecond),
+		b.manager.queueWait.Round(100*time.Microsecond))
+	fmt.Println("  operator, reconcile phase (created first, then the manager started; first to last Ready):")
+	fmt.Printf("    revocations/s                   %.0f (%s)\n", r.reconcile.revocationsPerSecond, round(r.reconcile.elapsed))
+	fmt.Println("  direct client, same concurrency and latency:")
+	fmt.Printf("    revocations/s                   %.0f (%s)\n", r.direct.revocationsPerSecond, round(r.direct.elapsed))
+	fmt.Printf("  ratio operator/direct             %.2f\n", r.reconcile.revocationsPerSecond/r.direct.revocationsPerSecond)
+}
+
+// printGrowth compares the last size with the first: linear growth keeps time and memory per
+// revocation flat.
+func printGrowth(all []result) {
+	if len(all) < 2 {
+		return
+	}
+	first, last := all[0], all[len(all)-1]
+	size := float64(last.k) / float64(first.k)
+	fmt.Printf("\nGrowth from K=%d to K=%d (x%.0f; linear growth gives x%.0f):\n", first.k, last.k, size, size)
+	fmt.Printf("  first create -> last Ready        x%.1f\n",
+		last.burst.firstCreateToLastReady.Seconds()/first.burst.firstCreateToLastReady.Seconds())
+	fmt.Printf("  reconcile phase time              x%.1f\n", last.reconcile.elapsed.Seconds()/first.reconcile.elapsed.Seconds())
+	fmt.Printf("  manager heap in use               x%.1f\n", last.burst.manager.heapInUse/first.burst.manager.heapInUse)
+	fmt.Printf("  manager RSS                       x%.1f\n", last.burst.manager.rss/first.burst.manager.rss)
+}
+
+func round(d time.Duration) time.Duration {
+	return d.Round(time.Millisecond)
+}
