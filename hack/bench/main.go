@@ -29,6 +29,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/go-logr/logr"
+	logf "sigs.k8s.io/controller-runtime/pkg/log"
 )
 
 // config is the benchmark's command line.
@@ -41,6 +44,8 @@ type config struct {
 }
 
 func main() {
+	// envtest logs through controller-runtime's logger; its output is not this program's.
+	logf.SetLogger(logr.Discard())
 	cfg, err := parseFlags()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)

@@ -32,6 +32,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/go-logr/logr"
+	logf "sigs.k8s.io/controller-runtime/pkg/log"
+
 	"github.com/esrevoke/token-revocation-operator/test/localenv"
 )
 
@@ -45,6 +48,8 @@ const (
 )
 
 func main() {
+	// envtest logs through controller-runtime's logger; its output is not this program's.
+	logf.SetLogger(logr.Discard())
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx); err != nil {
