@@ -17,9 +17,7 @@ limitations under the License.
 package controllers
 
 import (
-	"bytes"
 	"context"
-	"crypto/tls"
 	"fmt"
 	"net"
 	"net/http"
@@ -27,7 +25,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
@@ -48,6 +45,7 @@ import (
 	securityv1alpha1 "github.com/esrevoke/token-revocation-operator/api/v1alpha1"
 	"github.com/esrevoke/token-revocation-operator/internal/elasticsearch"
 	"github.com/esrevoke/token-revocation-operator/internal/esemulator"
+	"github.com/esrevoke/token-revocation-operator/test/localenv"
 )
 
 // The integration suite: one real API server (envtest) for the package, and for each test its
@@ -105,7 +103,7 @@ type harness struct {
 	es        *esemulator.Emulator
 	esServer  *httptest.Server
 	namespace string
-	logs      *syncBuffer
+	logs      *localenv.SyncBuffer
 	policy    RetryPolicy
 	// requestTimeout bounds one invalidate call, to the default target and to connection Secrets.
 	requestTimeout time.Duration
@@ -136,7 +134,7 @@ func newHarness(t *testing.T, wrap func(http.Handler) http.Handler, opts ...harn
 		handler = wrap(es)
 	}
 	h := &harness{t: t, ctx: context.Background(), client: testClient, es: es, esServer: httptest.NewServer(handler),
-		logs: &syncBuffer{}, policy: fastRetries, requestTimeout: 5 * time.Second}
+		logs: &localenv.SyncBuffer{}, policy: fastRetries, requestTimeout: 5 * time.Second}
 	for _, opt := range opts {
 		opt(h)
 	}
@@ -192,7 +190,10 @@ func (h *harness) startManager() {
 		}
 	}()
 	h.stopMgr = func() { cancel(); <-done }
-	waitForWebhook(h.t, opts)
+	addr := net.JoinHostPort(opts.LocalServingHost, strconv.Itoa(opts.LocalServingPort))
+	if err := localenv.WaitForTLS(addr, 20*time.Second, nil); err != nil {
+		h.t.Fatal(err)
+	}
 }
 
 func (h *harness) stopManager() {
@@ -200,40 +201,4 @@ func (h *harness) stopManager() {
 		h.stopMgr()
 		h.stopMgr = nil
 	}
-}
-
-// waitForWebhook waits until the webhook server accepts TLS connections.
-func waitForWebhook(t *testing.T, opts *envtest.WebhookInstallOptions) {
-	t.Helper()
-	addr := net.JoinHostPort(opts.LocalServingHost, strconv.Itoa(opts.LocalServingPort))
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		conn, err := tls.DialWithDialer(&net.Dialer{Timeout: time.Second}, "tcp", addr, &tls.Config{InsecureSkipVerify: true}) //nolint:gosec // probing our own test server
-		if err == nil {
-			_ = conn.Close()
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("webhook server at %s not ready: %v", addr, err)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
-// syncBuffer is a bytes.Buffer safe for the concurrent writes of a logger.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

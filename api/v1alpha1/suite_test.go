@@ -18,8 +18,6 @@ package v1alpha1
 
 import (
 	"context"
-	"crypto/tls"
-	"fmt"
 	"net"
 	"os"
 	"path/filepath"
@@ -40,6 +38,8 @@ import (
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 	"sigs.k8s.io/controller-runtime/pkg/webhook"
 	"sigs.k8s.io/yaml"
+
+	"github.com/esrevoke/token-revocation-operator/test/localenv"
 )
 
 // Two API servers serve this package's integration tests, each started on first use:
@@ -172,18 +172,7 @@ func runWebhookManager(ctx context.Context, cfg *rest.Config, opts *envtest.Webh
 	}
 	go func() { _ = mgr.Start(ctx) }()
 
-	addr := net.JoinHostPort(opts.LocalServingHost, strconv.Itoa(opts.LocalServingPort))
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		conn, err := tls.DialWithDialer(&net.Dialer{Timeout: time.Second}, "tcp", addr, &tls.Config{InsecureSkipVerify: true}) //nolint:gosec // a readiness probe of our own test server
-		if err == nil {
-			return conn.Close()
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("webhook server at %s not ready: %w", addr, err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	return localenv.WaitForTLS(net.JoinHostPort(opts.LocalServingHost, strconv.Itoa(opts.LocalServingPort)), 30*time.Second, nil)
 }
 
 // readCRD reads the generated CRD.

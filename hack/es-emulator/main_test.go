@@ -38,35 +38,18 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	. "github.com/onsi/gomega"
+
+	"github.com/esrevoke/token-revocation-operator/test/localenv"
 )
-
-// syncBuffer is a bytes.Buffer safe to write from run's goroutine.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // started is a running command.
 type started struct {
 	url    string
-	stderr *syncBuffer
+	stderr *localenv.SyncBuffer
 	stop   func() error
 }
 
@@ -75,7 +58,7 @@ func start(t *testing.T, args ...string) started {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out, in := io.Pipe()
-	stderr := &syncBuffer{}
+	stderr := &localenv.SyncBuffer{}
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, args, in, stderr)

@@ -17,13 +17,11 @@ limitations under the License.
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	. "github.com/onsi/gomega"
@@ -42,7 +40,7 @@ func TestTheManagerRevokesEverySampleAppliedWithKubectl(t *testing.T) {
 		t.Skip("skipped: KUBEBUILDER_ASSETS is not set; `make test` builds the envtest binaries and sets it")
 	}
 	g := NewWithT(t)
-	logs := &syncBuffer{}
+	logs := &localenv.SyncBuffer{}
 	env, err := localenv.Start(context.Background(), localenv.Options{
 		Root:     filepath.Join("..", ".."),
 		Username: "elastic", Password: operatorPassword,
@@ -90,22 +88,4 @@ func TestTheManagerRevokesEverySampleAppliedWithKubectl(t *testing.T) {
 	g.Expect(logs.String()).NotTo(ContainSubstring(operatorPassword))
 	g.Expect(logs.String()).NotTo(ContainSubstring(seedRefreshToken))
 	g.Expect(logs.String()).NotTo(ContainSubstring(seedToken))
-}
-
-// syncBuffer collects the output of several processes.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

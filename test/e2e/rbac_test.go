@@ -37,6 +37,8 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 	"sigs.k8s.io/yaml"
+
+	"github.com/esrevoke/token-revocation-operator/test/localenv"
 )
 
 // Most of these tests read config/rbac as kustomize does, before it names and places the objects:
@@ -329,7 +331,7 @@ spec:
 		"--leader-election-namespace="+operatorNamespace, "--retry-base-delay=100ms")
 	cmd := exec.Command(manager, args...) //nolint:gosec // our own binary
 	cmd.Env = append(os.Environ(), "KUBECONFIG="+kubeconfig, "POD_NAMESPACE="+operatorNamespace, "ELASTICSEARCH_URL=")
-	var logs syncBuffer
+	var logs localenv.SyncBuffer
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	g.Expect(cmd.Start()).To(Succeed())
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })

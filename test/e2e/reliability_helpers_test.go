@@ -41,12 +41,12 @@ import (
 // binary with localenv.
 
 // startLocalEnv starts a local environment for the test and stops it when the test ends.
-func startLocalEnv(t *testing.T, opts localenv.Options) (*localenv.Env, *syncBuffer) {
+func startLocalEnv(t *testing.T, opts localenv.Options) (*localenv.Env, *localenv.SyncBuffer) {
 	t.Helper()
 	if os.Getenv("KUBEBUILDER_ASSETS") == "" {
 		t.Skip("skipped: KUBEBUILDER_ASSETS is not set; `make test` builds the envtest binaries and sets it")
 	}
-	logs := &syncBuffer{}
+	logs := &localenv.SyncBuffer{}
 	opts.Root, opts.Log = filepath.Join("..", ".."), logs
 	env, err := localenv.Start(context.Background(), opts)
 	if err != nil {

@@ -24,7 +24,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -228,7 +227,7 @@ func (e *Env) StartManager(opts ManagerOptions) (*Manager, error) {
 		return m, nil
 	}
 	addr := net.JoinHostPort(webhook.LocalServingHost, strconv.Itoa(webhook.LocalServingPort))
-	if err := waitForTLS(addr, time.Minute, m.exited); err != nil {
+	if err := WaitForTLS(addr, time.Minute, m.exited); err != nil {
 		m.Kill()
 		return nil, err
 	}
@@ -343,25 +342,4 @@ func kubectlPath() (string, error) {
 		return "", errors.New("no kubectl: set KUBECTL or KUBEBUILDER_ASSETS (`make envtest` builds one)")
 	}
 	return path, nil
-}
-
-// waitForTLS waits until addr accepts TLS connections, unless the process serving it exits.
-func waitForTLS(addr string, timeout time.Duration, exited <-chan struct{}) error {
-	deadline := time.Now().Add(timeout)
-	for {
-		select {
-		case <-exited:
-			return fmt.Errorf("the manager exited before its webhook at %s was ready", addr)
-		default:
-		}
-		dialer := &net.Dialer{Timeout: time.Second}
-		conn, err := tls.DialWithDialer(dialer, "tcp", addr, &tls.Config{InsecureSkipVerify: true}) //nolint:gosec // probing our own server
-		if err == nil {
-			return conn.Close()
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("the manager's webhook at %s is not ready: %w", addr, err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
 }
