@@ -19,6 +19,7 @@ package controllers
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	kerrors "k8s.io/apimachinery/pkg/util/errors"
@@ -140,8 +141,8 @@ func (r *TokenRevocationReconciler) resolve(ctx context.Context, rev *securityv1
 // handleUnresolved marks a revocation that cannot be sent yet as Pending and checks again later;
 // an unexpected error (the API server failing) is returned for the work queue's backoff.
 func (r *TokenRevocationReconciler) handleUnresolved(rev *securityv1alpha1.TokenRevocation, err error, now time.Time) (ctrl.Result, error) {
-	problem, ok := err.(*pendingError)
-	if !ok {
+	var problem *pendingError
+	if !errors.As(err, &problem) {
 		return ctrl.Result{}, err
 	}
 	markPending(rev, problem.reason, problem.message)

@@ -97,7 +97,7 @@ func recordAnswer(rev *securityv1alpha1.TokenRevocation, result elasticsearch.Re
 // markRevoked records success.
 func markRevoked(rev *securityv1alpha1.TokenRevocation, now time.Time, earlier earlierAttempt) {
 	rev.Status.Phase = securityv1alpha1.PhaseRevoked
-	rev.Status.CompletionTime = &metav1.Time{Time: now}
+	rev.Status.CompletionTime = metav1Time(now)
 	message := revokedMessage(rev, earlier)
 	setCondition(rev, securityv1alpha1.ReadyCondition, metav1.ConditionTrue, securityv1alpha1.ReasonRevoked, message)
 	meta.RemoveStatusCondition(&rev.Status.Conditions, securityv1alpha1.ReconcilingCondition)
@@ -132,7 +132,7 @@ func markRetrying(rev *securityv1alpha1.TokenRevocation, reason, message string,
 // markFailed records a failure for good.
 func markFailed(rev *securityv1alpha1.TokenRevocation, reason, message string, now time.Time) {
 	rev.Status.Phase = securityv1alpha1.PhaseFailed
-	rev.Status.CompletionTime = &metav1.Time{Time: now}
+	rev.Status.CompletionTime = metav1Time(now)
 	setCondition(rev, securityv1alpha1.ReadyCondition, metav1.ConditionFalse, reason, message)
 	setCondition(rev, securityv1alpha1.StalledCondition, metav1.ConditionTrue, reason, message)
 	meta.RemoveStatusCondition(&rev.Status.Conditions, securityv1alpha1.ReconcilingCondition)
