@@ -107,7 +107,9 @@ type harness struct {
 	policy    RetryPolicy
 	// requestTimeout bounds one invalidate call, to the default target and to connection Secrets.
 	requestTimeout time.Duration
-	stopMgr        func()
+	// wrapClient, when set, stands between the reconciler and the manager's client.
+	wrapClient func(client.Client) client.Client
+	stopMgr    func()
 }
 
 // harnessOption changes a harness before its manager starts.
@@ -116,6 +118,11 @@ type harnessOption func(*harness)
 // withRequestTimeout sets the timeout of one invalidate call (5s unless given).
 func withRequestTimeout(d time.Duration) harnessOption {
 	return func(h *harness) { h.requestTimeout = d }
+}
+
+// withClient puts wrap between the reconciler and the manager's client.
+func withClient(wrap func(client.Client) client.Client) harnessOption {
+	return func(h *harness) { h.wrapClient = wrap }
 }
 
 // fastRetries keeps the tests quick while exercising the same backoff code.
@@ -147,6 +154,13 @@ func newHarness(t *testing.T, wrap func(http.Handler) http.Handler, opts ...harn
 	h.namespace = ns.Name
 	h.startManager()
 	t.Cleanup(func() { h.stopManager() })
+	// envtest runs no namespace controller: delete the test's revocations, or the next tests'
+	// managers, which watch every namespace, would go on reconciling them.
+	t.Cleanup(func() {
+		if err := testClient.DeleteAllOf(h.ctx, &securityv1alpha1.TokenRevocation{}, client.InNamespace(h.namespace)); err != nil {
+			t.Errorf("deleting the test's revocations: %v", err)
+		}
+	})
 	return h
 }
 
@@ -170,8 +184,12 @@ func (h *harness) startManager() {
 	if err != nil {
 		h.t.Fatalf("creating a manager: %v", err)
 	}
+	reconcilerClient := mgr.GetClient()
+	if h.wrapClient != nil {
+		reconcilerClient = h.wrapClient(reconcilerClient)
+	}
 	reconciler := &TokenRevocationReconciler{
-		Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Recorder: mgr.GetEventRecorder("tokenrevocation-controller"),
+		Client: reconcilerClient, APIReader: mgr.GetAPIReader(), Recorder: mgr.GetEventRecorder("tokenrevocation-controller"),
 		Clock: clock.RealClock{}, Elasticsearch: elasticsearch.NewClients(), DefaultTarget: h.defaultTarget(),
 		RequestTimeout: h.requestTimeout, Retry: h.policy, MaxConcurrentReconciles: 4,
 	}

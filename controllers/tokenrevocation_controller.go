@@ -22,6 +22,7 @@ import (
 	"errors"
 	"time"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	kerrors "k8s.io/apimachinery/pkg/util/errors"
 	"k8s.io/client-go/tools/events"
 	"k8s.io/utils/clock"
@@ -58,7 +59,12 @@ type TokenRevocationReconciler struct {
 	AllowCrossNamespaceRefs bool
 	// MaxConcurrentReconciles is the number of revocations handled at once.
 	MaxConcurrentReconciles int
+
+	ledger attemptLedger
 }
+
+// cacheLagDelay is how long a pass that read an outdated status waits for the cache to catch up.
+const cacheLagDelay = 50 * time.Millisecond
 
 // +kubebuilder:rbac:groups=security.esrevoke.io,resources=tokenrevocations,verbs=get;list;watch
 // +kubebuilder:rbac:groups=security.esrevoke.io,resources=tokenrevocations/status,verbs=get;patch
@@ -71,10 +77,16 @@ type TokenRevocationReconciler struct {
 func (r *TokenRevocationReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
 	rev := &securityv1alpha1.TokenRevocation{}
 	if err := r.Get(ctx, req.NamespacedName, rev); err != nil {
+		if apierrors.IsNotFound(err) {
+			r.ledger.forget(req.NamespacedName)
+		}
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
 	if rev.Status.Phase.IsTerminal() {
 		return ctrl.Result{}, nil
+	}
+	if r.ledger.behind(rev) {
+		return ctrl.Result{RequeueAfter: cacheLagDelay}, nil
 	}
 	if wait := r.untilNextAttempt(rev); wait > 0 {
 		return ctrl.Result{RequeueAfter: wait}, nil
@@ -83,7 +95,9 @@ func (r *TokenRevocationReconciler) Reconcile(ctx context.Context, req ctrl.Requ
 	before := rev.DeepCopy()
 	status := newStatusWriter(r.Client, rev)
 	result, err := r.reconcileRevocation(ctx, rev, status)
-	if patchErr := status.patch(ctx, rev); patchErr != nil {
+	patchErr := status.patch(ctx, rev)
+	r.ledger.record(status.lastWrittenOrRead())
+	if patchErr != nil {
 		return ctrl.Result{}, kerrors.NewAggregate([]error{err, patchErr})
 	}
 	r.recordTransition(ctx, before, rev)
@@ -100,7 +114,13 @@ func (r *TokenRevocationReconciler) untilNextAttempt(rev *securityv1alpha1.Token
 	return due.Sub(r.Clock.Now())
 }
 
-// reconcileRevocation resolves what to call and makes one invalidate call, recorded before it is made.
+// reconcileRevocation resolves what to call and makes one invalidate call.
+//
+// The first call of a revocation is the fast path of a burst: its answer is the only status write
+// of the pass. Should the manager stop during that call, the status records nothing, and the next
+// manager makes the call again; Elasticsearch then counts the tokens as previously invalidated.
+// A later call (a retry) is recorded before it is made, so that an answer lost then is said so,
+// and the backoff between retries holds across restarts.
 func (r *TokenRevocationReconciler) reconcileRevocation(ctx context.Context, rev *securityv1alpha1.TokenRevocation,
 	status *statusWriter) (ctrl.Result, error) {
 	now := r.Clock.Now()
@@ -115,9 +135,12 @@ func (r *TokenRevocationReconciler) reconcileRevocation(ctx context.Context, rev
 	rev.Status.TokenFingerprint = elasticsearch.Fingerprint(request.Token + request.RefreshToken)
 
 	earlier := previousAttempt(rev)
+	firstCall := rev.Status.Attempts == 0
 	markInvalidating(rev, now)
-	if err := status.writeAhead(ctx, rev); err != nil {
-		return ctrl.Result{}, err
+	if !firstCall {
+		if err := status.writeAhead(ctx, rev); err != nil {
+			return ctrl.Result{}, err
+		}
 	}
 	started := r.Clock.Now()
 	result, callErr := r.Elasticsearch.Invalidate(ctx, target, request)

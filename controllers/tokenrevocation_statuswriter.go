@@ -48,6 +48,11 @@ func (w *statusWriter) writeAhead(ctx context.Context, rev *securityv1alpha1.Tok
 	return nil
 }
 
+// lastWrittenOrRead is the revocation as last written, or as read if nothing was written.
+func (w *statusWriter) lastWrittenOrRead() *securityv1alpha1.TokenRevocation {
+	return w.base
+}
+
 // patch writes the status if it changed since the last write.
 func (w *statusWriter) patch(ctx context.Context, rev *securityv1alpha1.TokenRevocation) error {
 	return w.write(ctx, rev)

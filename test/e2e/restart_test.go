@@ -37,25 +37,28 @@ import (
 )
 
 // The manager is killed with SIGKILL while Elasticsearch has applied an invalidation and before the
-// answer reaches it, on every third invalidate call, and restarted after each kill. Calls are made
-// one at a time (--max-concurrent-reconciles=1), so each kill loses exactly one answer and the
-// emulator's count can be checked exactly: one call per revocation, plus one per lost answer.
+// answer reaches it, and restarted after each kill. Two kinds of call are killed: a revocation's
+// first call, which is not recorded before it is made (the fast path), and a retry, which is.
+// Revocations with an odd index get a 503 to their first call (before the token service), so
+// that their next call is a retry. The first call that reaches the token service is killed for
+// revocations 0 to 3: two first calls, two retries. Calls are made one at a time
+// (--max-concurrent-reconciles=1), so the emulator's count can be checked exactly.
 func TestRevocationsCompleteHonestlyWhenTheManagerIsKilledBetweenTheCallAndTheStatusWrite(t *testing.T) {
-	const revocations, killEvery = 10, 3
+	const revocations, killed = 10, 4
 	g := NewWithT(t)
 	es := esemulator.New()
 	es.AddUser("elastic", operatorPassword, "")
 	es.AddUser("myuser", "myuser-password-restart", "")
 
 	var (
-		mu          sync.Mutex
-		inFlight    string             // the token of the call the emulator is executing
-		callsOf     = map[string]int{} // invalidate calls that reached the token service, per token
-		killedCalls = map[string]int{} // of those, the ones whose answer was lost
-		calls       int
-		env         *localenv.Env
+		mu        sync.Mutex
+		inFlight  string             // the token of the call the emulator is executing
+		indexOf   = map[string]int{} // the revocation's index, per token
+		callsOf   = map[string]int{} // invalidate calls that reached the token service, per token
+		refusedOf = map[string]int{} // calls answered 503 before the token service, per token
+		env       *localenv.Env
 	)
-	kills := make(chan string, revocations*2)
+	kills := make(chan string, revocations)
 	// Calls wait until every revocation is created: the webhook must be up while kubectl applies.
 	created := make(chan struct{})
 	server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -65,15 +68,19 @@ func TestRevocationsCompleteHonestlyWhenTheManagerIsKilledBetweenTheCallAndTheSt
 			case <-r.Context().Done():
 				return
 			}
-			body, _ := io.ReadAll(r.Body)
-			r.Body = io.NopCloser(bytes.NewReader(body))
-			var request struct {
-				Token string `json:"token"`
-			}
-			_ = json.Unmarshal(body, &request)
+			token := requestedToken(r)
 			mu.Lock()
-			inFlight = request.Token
+			refuse := indexOf[token]%2 == 1 && refusedOf[token] == 0
+			if refuse {
+				refusedOf[token]++
+			}
+			inFlight = token
 			mu.Unlock()
+			if refuse {
+				w.Header().Set("X-Elastic-Product", "Elasticsearch")
+				w.WriteHeader(http.StatusServiceUnavailable)
+				return
+			}
 		}
 		es.ServeHTTP(w, r)
 	}))
@@ -81,13 +88,9 @@ func TestRevocationsCompleteHonestlyWhenTheManagerIsKilledBetweenTheCallAndTheSt
 	// Called after the emulator changed the token's state, before it writes the answer.
 	es.SetInvalidateHook(func() {
 		mu.Lock()
-		calls++
 		token := inFlight
 		callsOf[token]++
-		kill := calls%killEvery == 0
-		if kill {
-			killedCalls[token]++
-		}
+		kill := indexOf[token] < killed && callsOf[token] == 1
 		mu.Unlock()
 		if kill {
 			env.Manager().Kill()
@@ -108,6 +111,9 @@ func TestRevocationsCompleteHonestlyWhenTheManagerIsKilledBetweenTheCallAndTheSt
 		pair, err := es.MintPasswordToken("myuser")
 		g.Expect(err).NotTo(HaveOccurred())
 		name := fmt.Sprintf("restart-%02d", i)
+		mu.Lock()
+		indexOf[pair.AccessToken] = i
+		mu.Unlock()
 		nameOf[pair.AccessToken] = name
 		want[name] = revokedPhase
 		objects = append(objects, revocation(name, securityv1alpha1.TokenRevocationSpec{
@@ -124,13 +130,10 @@ func TestRevocationsCompleteHonestlyWhenTheManagerIsKilledBetweenTheCallAndTheSt
 		select {
 		case token := <-kills:
 			killCount++
-			// The call was recorded before it was made: the status says a call is in flight.
 			rev := &securityv1alpha1.TokenRevocation{}
 			g.Expect(c.Get(context.Background(), client.ObjectKey{Namespace: "default", Name: nameOf[token]}, rev)).To(Succeed())
-			g.Expect(rev.Status.Phase).To(Equal(securityv1alpha1.PhaseRevoking))
-			g.Expect(readyCondition(rev).Reason).To(Equal(securityv1alpha1.ReasonInvalidating))
 			mu.Lock()
-			g.Expect(rev.Status.Attempts).To(BeEquivalentTo(callsOf[token]), "the killed attempt is counted")
+			expectCallInFlightRecorded(g, rev, refusedOf[token] > 0)
 			mu.Unlock()
 			_, err := env.RestartManager()
 			g.Expect(err).NotTo(HaveOccurred())
@@ -139,43 +142,74 @@ func TestRevocationsCompleteHonestlyWhenTheManagerIsKilledBetweenTheCallAndTheSt
 			t.Fatalf("not every revocation was Revoked within 2 minutes (%d kills)", killCount)
 		}
 	}
-
-	// With one call at a time, each kill adds one call (the retry), and every third call is killed.
-	expectedKills := 0
-	for call, total := 1, revocations; call <= total; call++ {
-		if call%killEvery == 0 {
-			expectedKills++
-			total++
-		}
-	}
-	g.Expect(killCount).To(Equal(expectedKills), "10 revocations, a kill on every third call: calls 3, 6, 9 and 12")
+	g.Expect(killCount).To(Equal(killed))
 	g.Consistently(es.InvalidateCalls).WithTimeout(time.Second).WithPolling(100*time.Millisecond).
-		Should(BeEquivalentTo(revocations+killCount), "one call per revocation, plus one per lost answer, and nothing more")
+		Should(BeEquivalentTo(revocations+killed), "one call per revocation, plus one per lost answer, and nothing more")
 
 	final := waitForPhases(t, c, 10*time.Second, want)
 	mu.Lock()
 	defer mu.Unlock()
-	var attempts int32
 	for token, name := range nameOf {
-		rev := final[name]
-		attempts += rev.Status.Attempts
-		g.Expect(rev.Status.Attempts).To(BeEquivalentTo(callsOf[token]), "%s: status.attempts counts every call", name)
-		g.Expect(callsOf[token]).To(Equal(1+killedCalls[token]), "%s: one call, plus one per lost answer", name)
+		i, rev := indexOf[token], final[name]
 		_, accessInvalidated, _ := es.TokenState(token)
 		g.Expect(accessInvalidated).To(BeTrue(), "%s: the token is invalid in Elasticsearch", name)
-		message := readyCondition(rev).Message
-		if killedCalls[token] > 0 {
-			g.Expect(int64Value(rev.Status.InvalidatedTokens)).To(BeZero(), name)
-			g.Expect(int64Value(rev.Status.PreviouslyInvalidatedTokens)).To(BeEquivalentTo(1), name)
-			g.Expect(message).To(ContainSubstring("the answer to the previous attempt was lost"), name)
-			g.Expect(message).To(ContainSubstring("most likely invalidated the tokens found already invalid"), name)
-		} else {
-			g.Expect(int64Value(rev.Status.InvalidatedTokens)).To(BeEquivalentTo(1), name)
-			g.Expect(int64Value(rev.Status.PreviouslyInvalidatedTokens)).To(BeZero(), name)
-			g.Expect(message).To(Equal("invalidated 1 tokens, 0 already invalid"), name)
+		lost := 0
+		if i < killed {
+			lost = 1
 		}
+		g.Expect(callsOf[token]).To(Equal(1+lost), "%s: one call, plus one per lost answer", name)
+		expectHonestRecord(g, rev, lost == 1, refusedOf[token] > 0, callsOf[token])
 	}
-	g.Expect(attempts).To(BeEquivalentTo(calls), "every call is recorded in some status.attempts")
+}
+
+// expectCallInFlightRecorded checks the status of a revocation whose call was just killed: a
+// first call is not recorded (the fast path), a retry is.
+func expectCallInFlightRecorded(g Gomega, rev *securityv1alpha1.TokenRevocation, retry bool) {
+	if !retry {
+		g.Expect(rev.Status.Attempts).To(BeZero(), "%s: a first call is not recorded before it is made", rev.Name)
+		return
+	}
+	g.Expect(rev.Status.Phase).To(Equal(securityv1alpha1.PhaseRevoking), rev.Name)
+	g.Expect(readyCondition(rev).Reason).To(Equal(securityv1alpha1.ReasonInvalidating), rev.Name)
+	g.Expect(rev.Status.Attempts).To(BeEquivalentTo(2), "%s: the 503, then the retry recorded before it was made", rev.Name)
+}
+
+// expectHonestRecord checks a revoked revocation's counters, attempts and message.
+func expectHonestRecord(g Gomega, rev *securityv1alpha1.TokenRevocation, lost, refusedFirst bool, calls int) {
+	name, message := rev.Name, readyCondition(rev).Message
+	attempts := calls
+	if refusedFirst {
+		attempts++ // the 503 is an attempt
+	}
+	if lost && !refusedFirst {
+		attempts-- // the killed first call left no record
+	}
+	g.Expect(rev.Status.Attempts).To(BeEquivalentTo(attempts), "%s: status.attempts counts every recorded call", name)
+	if !lost {
+		g.Expect(int64Value(rev.Status.InvalidatedTokens)).To(BeEquivalentTo(1), name)
+		g.Expect(int64Value(rev.Status.PreviouslyInvalidatedTokens)).To(BeZero(), name)
+		g.Expect(message).To(Equal("invalidated 1 tokens, 0 already invalid"), name)
+		return
+	}
+	g.Expect(int64Value(rev.Status.InvalidatedTokens)).To(BeZero(), name)
+	g.Expect(int64Value(rev.Status.PreviouslyInvalidatedTokens)).To(BeEquivalentTo(1), "%s: the lost call invalidated it", name)
+	if refusedFirst {
+		g.Expect(message).To(ContainSubstring("the answer to the previous attempt was lost"), name)
+		g.Expect(message).To(ContainSubstring("most likely invalidated the tokens found already invalid"), name)
+	} else {
+		g.Expect(message).To(Equal("invalidated 0 tokens, 1 already invalid"), name)
+	}
+}
+
+// requestedToken reads the token of an invalidate request, leaving the body for the emulator.
+func requestedToken(r *http.Request) string {
+	body, _ := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	var request struct {
+		Token string `json:"token"`
+	}
+	_ = json.Unmarshal(body, &request)
+	return request.Token
 }
 
 // allInPhase reports whether every named revocation (in namespace default) is in its expected phase.
