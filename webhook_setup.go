@@ -74,10 +74,8 @@ func (f *webhookFlags) bind(fs *flag.FlagSet) {
 		"Comma-separated extra DNS names for the rotated webhook certificate, when the API server reaches the webhook by URL.")
 }
 
-// The certificate rotator reads and updates its own Secret (a namespaced Role, in the manager's
-// namespace only) and injects the CA into the webhook configuration.
-// +kubebuilder:rbac:groups="",namespace=system,resources=secrets,verbs=get;list;watch;update;patch
-// +kubebuilder:rbac:groups=admissionregistration.k8s.io,resources=validatingwebhookconfigurations,verbs=get;list;watch;update;patch
+// The certificate rotator's permissions are in config/rbac/cert_rotation_role.yaml, apart from the
+// reconciler's markers, so that an install where cert-manager issues the certificate leaves them out.
 
 // dnsNames are the certificate's names besides <service>.<namespace>.svc.
 func (f *webhookFlags) dnsNames(namespace string) []string {

@@ -30,6 +30,7 @@ import (
 	. "github.com/onsi/gomega"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -362,10 +363,26 @@ func TestDeployWithCertManagerLetsCertManagerIssueAndInjectTheWebhookCertificate
 	g.Expect(vwc.GetAnnotations()).To(HaveKeyWithValue("cert-manager.io/inject-ca-from",
 		operatorNamespace+"/token-revocation-serving-cert"))
 
+	// Nor does it get the rotator's permissions: on Secrets in its namespace, on webhook configurations.
+	rotatorRBAC := map[string]string{
+		"Role": "token-revocation-cert-rotation-role", "RoleBinding": "token-revocation-cert-rotation-rolebinding",
+		"ClusterRole": "token-revocation-cert-rotation-role", "ClusterRoleBinding": "token-revocation-cert-rotation-rolebinding",
+	}
+	for kind, name := range rotatorRBAC {
+		g.Expect(objs.find(kind, name)).To(BeNil(), "%s %s", kind, name)
+	}
+	for _, obj := range objs {
+		if obj.GetKind() == "Role" {
+			var role rbacv1.Role
+			g.Expect(runtime.DefaultUnstructuredConverter.FromUnstructured(obj.Object, &role)).To(Succeed())
+			g.Expect(verbsOn(role.Rules, "", "secrets")).To(BeEmpty(), "Role %s grants access to Secrets", role.Name)
+		}
+	}
+
 	// Everything else is config/default's.
 	_, defaults := kustomizeBuild(t, "default")
 	for _, obj := range defaults {
-		if obj.GetKind() == "Secret" && obj.GetName() == webhookCertSecret {
+		if obj.GetKind() == "Secret" && obj.GetName() == webhookCertSecret || rotatorRBAC[obj.GetKind()] == obj.GetName() {
 			continue
 		}
 		g.Expect(objs.find(obj.GetKind(), obj.GetName())).NotTo(BeNil(), "%s %s is missing", obj.GetKind(), obj.GetName())
