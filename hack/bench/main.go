@@ -95,7 +95,7 @@ func run(ctx context.Context, cfg config) error {
 	return nil
 }
 
-// measure runs the three measurements of one size.
+// measure runs the four measurements of one size.
 func measure(ctx context.Context, cfg config, k int) (result, error) {
 	r := result{k: k}
 	var err error
@@ -107,6 +107,9 @@ func measure(ctx context.Context, cfg config, k int) (result, error) {
 	}
 	if r.direct, err = measureDirect(ctx, cfg, k); err != nil {
 		return r, fmt.Errorf("direct client: %w", err)
+	}
+	if r.ceiling, err = measureCeiling(ctx, cfg, k); err != nil {
+		return r, fmt.Errorf("API server alone: %w", err)
 	}
 	return r, nil
 }

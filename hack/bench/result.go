@@ -27,6 +27,7 @@ type result struct {
 	burst     burstResult
 	reconcile reconcileResult
 	direct    directResult
+	ceiling   ceilingResult
 }
 
 const mib = 1 << 20
@@ -47,7 +48,10 @@ func (r result) print() {
 	fmt.Printf("    revocations/s                   %.0f (%s)\n", r.reconcile.revocationsPerSecond, round(r.reconcile.elapsed))
 	fmt.Println("  direct client, same concurrency and latency:")
 	fmt.Printf("    revocations/s                   %.0f (%s)\n", r.direct.revocationsPerSecond, round(r.direct.elapsed))
+	fmt.Println("  API server alone, the writes of a revocation (1 status patch + 1 event), same concurrency:")
+	fmt.Printf("    revocations/s                   %.0f (%s)\n", r.ceiling.revocationsPerSecond, round(r.ceiling.elapsed))
 	fmt.Printf("  ratio operator/direct             %.2f\n", r.reconcile.revocationsPerSecond/r.direct.revocationsPerSecond)
+	fmt.Printf("  ratio operator/API server alone   %.2f\n", r.reconcile.revocationsPerSecond/r.ceiling.revocationsPerSecond)
 }
 
 // printGrowth compares the last size with the first: linear growth keeps time and memory per
