@@ -87,11 +87,11 @@ func parseFlags() options {
 	flag.BoolVar(&o.enableHTTP2, "enable-http2", false,
 		"If set, HTTP/2 is enabled for the metrics and webhook servers (off by default: HTTP/2 Rapid Reset CVEs).")
 	o.webhook.bind(flag.CommandLine)
-	flag.IntVar(&o.maxConcurrent, "max-concurrent-reconciles", 16,
+	flag.IntVar(&o.maxConcurrent, "max-concurrent-reconciles", 64,
 		"How many TokenRevocations are handled at once. Reconciles wait on Elasticsearch, so this can exceed the CPU count.")
 	flag.Float64Var(&o.kubeAPIQPS, "kube-api-qps", -1,
 		"Requests per second the manager may make to the Kubernetes API server; -1 means no client-side limit, "+
-			"leaving it to the API server's priority and fairness (each revocation makes two status writes and an event).")
+			"leaving it to the API server's priority and fairness (a revocation answered at once makes one status write and one event).")
 	flag.IntVar(&o.kubeAPIBurst, "kube-api-burst", 300, "Requests the manager may make to the API server in a burst, with --kube-api-qps.")
 	flag.BoolVar(&o.allowCrossNamespace, "allow-cross-namespace-refs", false,
 		"Let a TokenRevocation use an ECK Elasticsearch (spec.elasticsearchRef.name) in another namespace.")

@@ -117,8 +117,9 @@ func (r *TokenRevocationReconciler) untilNextAttempt(rev *securityv1alpha1.Token
 // reconcileRevocation resolves what to call and makes one invalidate call.
 //
 // The first call of a revocation is the fast path of a burst: its answer is the only status write
-// of the pass. Should the manager stop during that call, the status records nothing, and the next
-// manager makes the call again; Elasticsearch then counts the tokens as previously invalidated.
+// of the pass. Should the manager stop during that call, or that write fail, the status records
+// nothing, and the next pass makes the call again; Elasticsearch then counts the tokens as
+// previously invalidated.
 // A later call (a retry) is recorded before it is made, so that an answer lost then is said so,
 // and the backoff between retries holds across restarts.
 func (r *TokenRevocationReconciler) reconcileRevocation(ctx context.Context, rev *securityv1alpha1.TokenRevocation,

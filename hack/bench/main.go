@@ -61,7 +61,7 @@ func parseFlags() (config, error) {
 	var cfg config
 	sizes := flag.String("k", "1000,10000", "comma-separated numbers of TokenRevocations per run")
 	flag.DurationVar(&cfg.latency, "latency", 10*time.Millisecond, "the emulator's latency per call")
-	flag.IntVar(&cfg.concurrency, "concurrency", 16,
+	flag.IntVar(&cfg.concurrency, "concurrency", 64,
 		"the manager's --max-concurrent-reconciles, and the direct client's number of workers")
 	flag.IntVar(&cfg.creators, "creators", 16, "goroutines creating TokenRevocations in the burst")
 	flag.DurationVar(&cfg.timeout, "timeout", 15*time.Minute, "the longest a run may take")
