@@ -19,8 +19,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -43,35 +41,14 @@ type ceilingResult struct {
 // the most revocations a second the API server could record, whatever the operator did.
 func measureCeiling(ctx context.Context, cfg config, k int) (ceilingResult, error) {
 	var r ceilingResult
-	w, err := newWorld(ctx, cfg, k, true)
+	w, err := newWorldWithRevocations(ctx, cfg, k)
 	if err != nil {
 		return r, err
 	}
 	defer w.stop()
-	if _, err := w.env.Kubectl("delete", "validatingwebhookconfiguration", "--all"); err != nil {
+	r.elapsed, err = forEach(cfg.concurrency, k, func(i int) error { return w.recordRevoked(ctx, i) })
+	if err != nil {
 		return r, err
-	}
-	if _, err := w.createAll(ctx, cfg.creators); err != nil {
-		return r, err
-	}
-	var next, failed atomic.Int64
-	var firstErr atomic.Value
-	var wg sync.WaitGroup
-	start := time.Now()
-	for range cfg.concurrency {
-		wg.Go(func() {
-			for i := next.Add(1) - 1; i < int64(k); i = next.Add(1) - 1 {
-				if err := w.recordRevoked(ctx, int(i)); err != nil {
-					failed.Add(1)
-					firstErr.CompareAndSwap(nil, err)
-				}
-			}
-		})
-	}
-	wg.Wait()
-	r.elapsed = time.Since(start)
-	if n := failed.Load(); n > 0 {
-		return r, fmt.Errorf("%d of the writes failed, the first with: %v", n, firstErr.Load())
 	}
 	r.revocationsPerSecond = float64(k) / r.elapsed.Seconds()
 	return r, nil

@@ -20,8 +20,6 @@ import (
 	"context"
 	"fmt"
 	"net/http/httptest"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/esrevoke/token-revocation-operator/internal/elasticsearch"
@@ -53,24 +51,16 @@ func measureDirect(ctx context.Context, cfg config, k int) (directResult, error)
 	target := elasticsearch.Target{URL: server.URL, Username: operatorUser, Password: operatorPassword}
 	clients := elasticsearch.NewClients()
 
-	var next atomic.Int64
-	var failed atomic.Int64
-	var wg sync.WaitGroup
-	start := time.Now()
-	for range cfg.concurrency {
-		wg.Go(func() {
-			for i := next.Add(1) - 1; i < int64(k); i = next.Add(1) - 1 {
-				result, err := clients.Invalidate(ctx, target, elasticsearch.InvalidateRequest{Token: tokens[i]})
-				if err != nil || result.InvalidatedTokens != 1 {
-					failed.Add(1)
-				}
-			}
-		})
-	}
-	wg.Wait()
-	r.elapsed = time.Since(start)
-	if n := failed.Load(); n > 0 {
-		return r, fmt.Errorf("%d direct invalidations failed", n)
+	var err error
+	r.elapsed, err = forEach(cfg.concurrency, k, func(i int) error {
+		result, err := clients.Invalidate(ctx, target, elasticsearch.InvalidateRequest{Token: tokens[i]})
+		if err == nil && result.InvalidatedTokens != 1 {
+			err = fmt.Errorf("invalidated %d tokens, not 1", result.InvalidatedTokens)
+		}
+		return err
+	})
+	if err != nil {
+		return r, fmt.Errorf("direct invalidations: %w", err)
 	}
 	r.revocationsPerSecond = float64(k) / r.elapsed.Seconds()
 	return r, nil

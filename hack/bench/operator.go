@@ -84,19 +84,11 @@ func measureBurst(ctx context.Context, cfg config, k int) (burstResult, error) {
 // first Ready to the last.
 func measureReconcilePhase(ctx context.Context, cfg config, k int) (reconcileResult, error) {
 	var r reconcileResult
-	w, err := newWorld(ctx, cfg, k, true)
+	w, err := newWorldWithRevocations(ctx, cfg, k)
 	if err != nil {
 		return r, err
 	}
 	defer w.stop()
-	// Without a manager nothing serves the webhook, which fails closed: this run times
-	// reconciling, not admission, so it does without the webhook (the CRD's rules still apply).
-	if _, err := w.env.Kubectl("delete", "validatingwebhookconfiguration", "--all"); err != nil {
-		return r, err
-	}
-	if _, err := w.createAll(ctx, cfg.creators); err != nil {
-		return r, err
-	}
 	tracker := trackReady(ctx, w.client, k)
 	if _, err := w.env.RestartManager(); err != nil {
 		return r, err
@@ -114,6 +106,25 @@ func measureReconcilePhase(ctx context.Context, cfg config, k int) (reconcileRes
 		r.revocationsPerSecond = float64(k-1) / r.elapsed.Seconds()
 	}
 	return r, nil
+}
+
+// newWorldWithRevocations starts a world without a manager and creates its k revocations.
+// Without a manager nothing serves the webhook, which fails closed: these runs time reconciling
+// or writing, not admission, so they do without the webhook (the CRD's rules still apply).
+func newWorldWithRevocations(ctx context.Context, cfg config, k int) (*world, error) {
+	w, err := newWorld(ctx, cfg, k, true)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := w.env.Kubectl("delete", "validatingwebhookconfiguration", "--all"); err != nil {
+		w.stop()
+		return nil, err
+	}
+	if _, err := w.createAll(ctx, cfg.creators); err != nil {
+		w.stop()
+		return nil, err
+	}
+	return w, nil
 }
 
 // createAll creates every revocation from a pool of creators and returns when each create returned.
