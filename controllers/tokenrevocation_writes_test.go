@@ -99,12 +99,14 @@ func (w *observedStatusWriter) Patch(ctx context.Context, obj client.Object, pat
 
 // statusWritesInto adds "status <Ready reason> <attempts>" to the timeline for every status write.
 func statusWritesInto(l *timeline) harnessOption {
-	return withClient(func(c client.Client) client.Client {
-		return &observedClient{Client: c, afterStatusPatch: func(obj client.Object) {
-			rev := obj.(*securityv1alpha1.TokenRevocation)
-			l.add(fmt.Sprintf("status %s %d", readyReason(rev), rev.Status.Attempts))
-		}}
-	})
+	return withClient(func(c client.Client) client.Client { return recordingStatusWrites(c, l) })
+}
+
+func recordingStatusWrites(c client.Client, l *timeline) *observedClient {
+	return &observedClient{Client: c, afterStatusPatch: func(obj client.Object) {
+		rev := obj.(*securityv1alpha1.TokenRevocation)
+		l.add(fmt.Sprintf("status %s %d", readyReason(rev), rev.Status.Attempts))
+	}}
 }
 
 func TestAFirstCallThatSucceedsIsOneStatusWriteAndOneEvent(t *testing.T) {
@@ -151,7 +153,8 @@ func TestAPassThatReadsAnOutdatedStatusWaitsInsteadOfCalling(t *testing.T) {
 	// The first read of this test's revocation (other tests' may be in the cache) is served again
 	// for the next reads: a cache that has not seen the status written after the first call yet.
 	outdatedReads := withClient(func(c client.Client) client.Client {
-		return &observedClient{Client: c, afterGet: func(obj client.Object) {
+		observed := recordingStatusWrites(c, &l)
+		observed.afterGet = func(obj client.Object) {
 			rev, ok := obj.(*securityv1alpha1.TokenRevocation)
 			if !ok || deref(rev.Spec.Reason) != marker {
 				return
@@ -165,10 +168,8 @@ func TestAPassThatReadsAnOutdatedStatusWaitsInsteadOfCalling(t *testing.T) {
 				staleReads++
 				firstRead.DeepCopyInto(rev)
 			}
-		}, afterStatusPatch: func(obj client.Object) {
-			rev := obj.(*securityv1alpha1.TokenRevocation)
-			l.add(fmt.Sprintf("status %s %d", readyReason(rev), rev.Status.Attempts))
-		}}
+		}
+		return observed
 	})
 	h := newHarness(t, callsInto(&l), outdatedReads)
 	h.es.InjectFaults(esemulatorUnavailable())
