@@ -56,8 +56,8 @@ const (
 const (
 	// ReasonRevoked: Elasticsearch invalidated every matching token (or found them already invalid).
 	ReasonRevoked = "Revoked"
-	// ReasonInvalidating: an invalidate call is being made. Found on a fresh pass, it means the
-	// previous call's answer was lost (the operator stopped mid-call).
+	// ReasonInvalidating: a retry's invalidate call is being made. Found on a fresh pass, it means
+	// that call's answer was lost (the operator stopped mid-call).
 	ReasonInvalidating = "Invalidating"
 	// ReasonPartialFailure: Elasticsearch failed to invalidate some matching tokens.
 	ReasonPartialFailure = "PartialFailure"
@@ -132,7 +132,9 @@ type TokenRevocationStatus struct {
 	// +kubebuilder:validation:MaxItems=10
 	ErrorDetails []ErrorDetail `json:"errorDetails,omitempty"`
 
-	// attempts is the number of invalidate calls made to Elasticsearch.
+	// attempts is the number of invalidate calls made to Elasticsearch and recorded here. A first
+	// call is recorded with its answer, so one whose answer was lost (the operator stopped during
+	// it) is not counted, and is made again; a retry is recorded before it is made.
 	// +optional
 	// +kubebuilder:validation:Minimum=0
 	Attempts int32 `json:"attempts,omitempty"`
