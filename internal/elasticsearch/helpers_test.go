@@ -17,16 +17,10 @@ limitations under the License.
 package elasticsearch_test
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/pem"
 	"io"
 	"log"
-	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -37,6 +31,7 @@ import (
 
 	es "github.com/esrevoke/token-revocation-operator/internal/elasticsearch"
 	"github.com/esrevoke/token-revocation-operator/internal/esemulator"
+	"github.com/esrevoke/token-revocation-operator/test/testcerts"
 )
 
 // Credentials of the emulated cluster. Tests never print them: see expectNoSecrets.
@@ -140,18 +135,7 @@ func expectNoSecrets(g Gomega, text string, secrets []string) {
 
 // selfSignedCA returns a PEM certificate that signed nothing the test servers present.
 func selfSignedCA(g Gomega) []byte {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	ca, err := testcerts.UnrelatedCA()
 	g.Expect(err).NotTo(HaveOccurred())
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: "unrelated test CA"},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(time.Hour),
-		IsCA:                  true,
-		KeyUsage:              x509.KeyUsageCertSign,
-		BasicConstraintsValid: true,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	g.Expect(err).NotTo(HaveOccurred())
-	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+	return ca
 }
