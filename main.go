@@ -21,7 +21,7 @@ package main
 import (
 	"crypto/tls"
 	"flag"
-	"math"
+	"fmt"
 	"os"
 
 	// Import all Kubernetes client auth plugins (e.g. Azure, GCP, OIDC) so the manager can run
@@ -69,49 +69,65 @@ type options struct {
 	kubeAPIQPS           float64
 	kubeAPIBurst         int
 	retry                controllers.RetryPolicy
+	maxPartialAttempts   int
+	installation         installationFlags
 	elasticsearch        elasticsearchFlags
 	zap                  zap.Options
 }
 
-func parseFlags() options {
+// parseFlags reads the command line into options and checks them.
+func parseFlags(fs *flag.FlagSet, args []string) (options, error) {
 	var o options
-	flag.StringVar(&o.metricsAddr, "metrics-bind-address", "0", "The address the metrics endpoint binds to. "+
+	fs.StringVar(&o.metricsAddr, "metrics-bind-address", "0", "The address the metrics endpoint binds to. "+
 		"Use :8443 for HTTPS or :8080 for HTTP, or leave as 0 to disable the metrics service.")
-	flag.BoolVar(&o.secureMetrics, "metrics-secure", true,
+	fs.BoolVar(&o.secureMetrics, "metrics-secure", true,
 		"If set, the metrics endpoint is served securely via HTTPS, with authentication and authorization.")
-	flag.StringVar(&o.probeAddr, "health-probe-bind-address", ":8081", "The address the probe endpoint binds to.")
-	flag.BoolVar(&o.enableLeaderElection, "leader-elect", false,
+	fs.StringVar(&o.probeAddr, "health-probe-bind-address", ":8081", "The address the probe endpoint binds to.")
+	fs.BoolVar(&o.enableLeaderElection, "leader-elect", false,
 		"Enable leader election, so that only one of several manager replicas is active at a time.")
-	flag.StringVar(&o.leaderElectionNS, "leader-election-namespace", "",
+	fs.StringVar(&o.leaderElectionNS, "leader-election-namespace", "",
 		"The namespace of the leader election lease; empty means the manager's own namespace (in a cluster).")
-	flag.BoolVar(&o.enableHTTP2, "enable-http2", false,
+	fs.BoolVar(&o.enableHTTP2, "enable-http2", false,
 		"If set, HTTP/2 is enabled for the metrics and webhook servers (off by default: HTTP/2 Rapid Reset CVEs).")
-	o.webhook.bind(flag.CommandLine)
-	flag.IntVar(&o.maxConcurrent, "max-concurrent-reconciles", 64,
-		"How many TokenRevocations are handled at once. Reconciles wait on Elasticsearch, so this can exceed the CPU count.")
-	flag.Float64Var(&o.kubeAPIQPS, "kube-api-qps", -1,
+	o.webhook.bind(fs)
+	fs.IntVar(&o.maxConcurrent, "max-concurrent-reconciles", 64,
+		"How many TokenRevocations are handled at once (at least 1). Reconciles wait on Elasticsearch, so this can exceed the CPU count.")
+	fs.Float64Var(&o.kubeAPIQPS, "kube-api-qps", -1,
 		"Requests per second the manager may make to the Kubernetes API server; -1 means no client-side limit, "+
 			"leaving it to the API server's priority and fairness (a revocation answered at once makes one status write and one event).")
-	flag.IntVar(&o.kubeAPIBurst, "kube-api-burst", 300, "Requests the manager may make to the API server in a burst, with --kube-api-qps.")
-	flag.BoolVar(&o.allowCrossNamespace, "allow-cross-namespace-refs", false,
+	fs.IntVar(&o.kubeAPIBurst, "kube-api-burst", 300,
+		"Requests the manager may make to the API server in a burst (at least 1, and at least --kube-api-qps).")
+	fs.BoolVar(&o.allowCrossNamespace, "allow-cross-namespace-refs", false,
 		"Let a TokenRevocation use an ECK Elasticsearch (spec.elasticsearchRef.name) in another namespace.")
-	flag.DurationVar(&o.retry.BaseDelay, "retry-base-delay", controllers.DefaultRetryPolicy.BaseDelay,
-		"The wait after a first failed invalidate call; it doubles with every attempt.")
-	flag.DurationVar(&o.retry.MaxDelay, "retry-max-delay", controllers.DefaultRetryPolicy.MaxDelay,
-		"The longest wait between invalidate attempts, and between checks of a pending revocation.")
-	var maxPartial int
-	flag.IntVar(&maxPartial, "max-partial-attempts", int(controllers.DefaultRetryPolicy.MaxPartialAttempts),
-		"After this many attempts, a revocation that Elasticsearch keeps answering with error_details is Failed.")
-	o.elasticsearch.bind(flag.CommandLine)
+	fs.DurationVar(&o.retry.BaseDelay, "retry-base-delay", controllers.DefaultRetryPolicy.BaseDelay,
+		"The wait after a first failed invalidate call; it doubles with every attempt. Positive, at most --retry-max-delay.")
+	fs.DurationVar(&o.retry.MaxDelay, "retry-max-delay", controllers.DefaultRetryPolicy.MaxDelay,
+		"The longest wait between invalidate attempts. Positive.")
+	fs.DurationVar(&o.retry.PendingMaxDelay, "pending-max-delay", controllers.DefaultRetryPolicy.PendingMaxDelay,
+		"The longest wait between checks of a pending revocation (one waiting for its Secret, say). Positive.")
+	fs.IntVar(&o.maxPartialAttempts, "max-partial-attempts", int(controllers.DefaultRetryPolicy.MaxPartialAttempts),
+		"After this many attempts (at least 1), a revocation that Elasticsearch keeps answering with error_details is Failed.")
+	o.elasticsearch.bind(fs)
+	o.installation.bind(fs)
 	o.zap = zap.Options{Development: false}
-	o.zap.BindFlags(flag.CommandLine)
-	flag.Parse()
-	o.retry.MaxPartialAttempts = int32(min(max(maxPartial, 1), math.MaxInt32)) //nolint:gosec // clamped just before
-	return o
+	o.zap.BindFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if err := o.validate(); err != nil {
+		return o, err
+	}
+	o.retry.MaxPartialAttempts = int32(o.maxPartialAttempts) //nolint:gosec // validate bounds it to int32
+	return o, nil
 }
 
 func main() {
-	o := parseFlags()
+	o, err := parseFlags(flag.CommandLine, os.Args[1:])
+	if err != nil {
+		// The flag package has already printed its own errors and the usage for an unknown flag.
+		fmt.Fprintln(os.Stderr, "Invalid flags:", err)
+		os.Exit(2)
+	}
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&o.zap)))
 
 	config := ctrl.GetConfigOrDie()
@@ -119,6 +135,11 @@ func main() {
 	mgr, err := ctrl.NewManager(config, managerOptions(o))
 	if err != nil {
 		setupLog.Error(err, "Failed to create manager")
+		os.Exit(1)
+	}
+	key, err := loadInstallationKey(config, o.installation)
+	if err != nil {
+		setupLog.Error(err, "Failed to load the installation key")
 		os.Exit(1)
 	}
 	defaultTarget, err := o.elasticsearch.target()
@@ -140,12 +161,14 @@ func main() {
 		Retry:                   o.retry,
 		AllowCrossNamespaceRefs: o.allowCrossNamespace,
 		MaxConcurrentReconciles: o.maxConcurrent,
+		Key:                     key,
+		Audit:                   newAuditLogger(),
 	}
 	if err := reconciler.SetupWithManager(mgr); err != nil {
 		setupLog.Error(err, "Failed to create controller", "controller", "TokenRevocation")
 		os.Exit(1)
 	}
-	webhookReady, err := setupWebhook(mgr, o.webhook)
+	webhookReady, err := setupWebhook(mgr, o.webhook, key)
 	if err != nil {
 		setupLog.Error(err, "Failed to create webhook", "webhook", "TokenRevocation")
 		os.Exit(1)

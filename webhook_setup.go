@@ -30,14 +30,17 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 
 	securityv1alpha1 "github.com/esrevoke/token-revocation-operator/api/v1alpha1"
+	"github.com/esrevoke/token-revocation-operator/internal/access"
+	"github.com/esrevoke/token-revocation-operator/internal/installation"
 )
 
 // The default names match config/default, whose namePrefix is "token-revocation-".
 const (
-	defaultCertSecretName    = "token-revocation-webhook-server-cert"
-	defaultWebhookService    = "token-revocation-webhook-service"
-	defaultWebhookConfigName = "token-revocation-validating-webhook-configuration"
-	defaultWebhookCertDir    = "/tmp/k8s-webhook-server/serving-certs"
+	defaultCertSecretName     = "token-revocation-webhook-server-cert"
+	defaultWebhookService     = "token-revocation-webhook-service"
+	defaultWebhookConfigName  = "token-revocation-validating-webhook-configuration"
+	defaultMutatingConfigName = "token-revocation-mutating-webhook-configuration"
+	defaultWebhookCertDir     = "/tmp/k8s-webhook-server/serving-certs"
 )
 
 // webhookFlags configure the validating webhook and its serving certificate. By default the
@@ -52,6 +55,7 @@ type webhookFlags struct {
 	secretName         string
 	serviceName        string
 	configName         string
+	mutatingConfigName string
 	extraDNSNames      string
 }
 
@@ -70,9 +74,14 @@ func (f *webhookFlags) bind(fs *flag.FlagSet) {
 		"The Service in front of the webhook; the certificate is issued for <service>.<namespace>.svc.")
 	fs.StringVar(&f.configName, "webhook-config-name", defaultWebhookConfigName,
 		"The ValidatingWebhookConfiguration whose CA bundle the manager keeps up to date.")
+	fs.StringVar(&f.mutatingConfigName, "mutating-webhook-config-name", defaultMutatingConfigName,
+		"The MutatingWebhookConfiguration whose CA bundle the manager keeps up to date.")
 	fs.StringVar(&f.extraDNSNames, "webhook-extra-dns-names", "",
 		"Comma-separated extra DNS names for the rotated webhook certificate, when the API server reaches the webhook by URL.")
 }
+
+// The mutating webhook asks the API server whether a revocation's creator may read the Secrets it names.
+// +kubebuilder:rbac:groups=authorization.k8s.io,resources=subjectaccessreviews,verbs=create
 
 // The certificate rotator's permissions are in config/rbac/cert_rotation_role.yaml, apart from the
 // reconciler's markers, so that an install where cert-manager issues the certificate leaves them out.
@@ -90,13 +99,16 @@ func (f *webhookFlags) dnsNames(namespace string) []string {
 
 // setupWebhook registers the TokenRevocation webhook, once its serving certificate is in place,
 // and returns the readiness check: not ready until the webhook serves.
-func setupWebhook(mgr ctrl.Manager, f webhookFlags) (healthz.Checker, error) {
+func setupWebhook(mgr ctrl.Manager, f webhookFlags, key *installation.Key) (healthz.Checker, error) {
 	if !f.enabled {
+		setupLog.Info("Webhooks are off (ENABLE_WEBHOOKS=false): revocations that name Secrets will fail as " +
+			securityv1alpha1.ReasonRequesterNotVerified + ", since nobody checks that their creators may read those Secrets")
 		return healthz.Ping, nil
 	}
 	register := func() error {
+		requester := &securityv1alpha1.TokenRevocationRequester{Signer: key, Access: access.Reviewer{Client: mgr.GetClient()}}
 		validator := &securityv1alpha1.TokenRevocationValidator{ForbidInlineTokens: f.forbidInlineTokens}
-		return securityv1alpha1.SetupTokenRevocationWebhookWithManager(mgr, validator)
+		return securityv1alpha1.SetupTokenRevocationWebhookWithManager(mgr, requester, validator)
 	}
 	namespace := os.Getenv("POD_NAMESPACE")
 	if f.disableRotation || namespace == "" {
@@ -114,7 +126,10 @@ func setupWebhook(mgr ctrl.Manager, f webhookFlags) (healthz.Checker, error) {
 		DNSName:        fmt.Sprintf("%s.%s.svc", f.serviceName, namespace),
 		ExtraDNSNames:  f.dnsNames(namespace),
 		IsReady:        certsReady,
-		Webhooks:       []rotator.WebhookInfo{{Name: f.configName, Type: rotator.Validating}},
+		Webhooks: []rotator.WebhookInfo{
+			{Name: f.configName, Type: rotator.Validating},
+			{Name: f.mutatingConfigName, Type: rotator.Mutating},
+		},
 		// Every replica serves the webhook, so every replica keeps its certificate current.
 		RequireLeaderElection: false,
 	})

@@ -30,6 +30,7 @@ import (
 	. "github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
 
 	securityv1alpha1 "github.com/esrevoke/token-revocation-operator/api/v1alpha1"
 	"github.com/esrevoke/token-revocation-operator/internal/esemulator"
@@ -304,9 +305,9 @@ func runFaultRow(t *testing.T, row faultRow) {
 	} else {
 		g.Expect(got.Status.Attempts).To(Equal(row.attempts))
 	}
-	g.Expect(value(got.Status.InvalidatedTokens)).To(Equal(row.invalidated), "status.invalidatedTokens")
-	g.Expect(value(got.Status.PreviouslyInvalidatedTokens)).To(Equal(row.previously), "status.previouslyInvalidatedTokens")
-	g.Expect(value(got.Status.ErrorCount)).To(Equal(row.errorCount), "status.errorCount")
+	g.Expect(ptr.Deref(got.Status.InvalidatedTokens, 0)).To(Equal(row.invalidated), "status.invalidatedTokens")
+	g.Expect(ptr.Deref(got.Status.PreviouslyInvalidatedTokens, 0)).To(Equal(row.previously), "status.previouslyInvalidatedTokens")
+	g.Expect(ptr.Deref(got.Status.ErrorCount, 0)).To(Equal(row.errorCount), "status.errorCount")
 	g.Expect(got.Status.CompletionTime).NotTo(BeNil())
 
 	known, accessInvalidated, _ := h.es.TokenState(world.token.AccessToken)

@@ -43,8 +43,10 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/webhook"
 
 	securityv1alpha1 "github.com/esrevoke/token-revocation-operator/api/v1alpha1"
+	"github.com/esrevoke/token-revocation-operator/internal/access"
 	"github.com/esrevoke/token-revocation-operator/internal/elasticsearch"
 	"github.com/esrevoke/token-revocation-operator/internal/esemulator"
+	"github.com/esrevoke/token-revocation-operator/internal/installation"
 	"github.com/esrevoke/token-revocation-operator/test/localenv"
 )
 
@@ -110,6 +112,8 @@ type harness struct {
 	// wrapClient, when set, stands between the reconciler and the manager's client.
 	wrapClient func(client.Client) client.Client
 	stopMgr    func()
+	// key is the installation key the manager's webhook signs with and its reconciler verifies with.
+	key *installation.Key
 }
 
 // harnessOption changes a harness before its manager starts.
@@ -188,15 +192,22 @@ func (h *harness) startManager() {
 	if h.wrapClient != nil {
 		reconcilerClient = h.wrapClient(reconcilerClient)
 	}
+	if h.key == nil {
+		var err error
+		if h.key, _, err = installation.RandomKey(); err != nil {
+			h.t.Fatal(err)
+		}
+	}
 	reconciler := &TokenRevocationReconciler{
 		Client: reconcilerClient, APIReader: mgr.GetAPIReader(), Recorder: mgr.GetEventRecorder("tokenrevocation-controller"),
 		Clock: clock.RealClock{}, Elasticsearch: elasticsearch.NewClients(), DefaultTarget: h.defaultTarget(),
-		RequestTimeout: h.requestTimeout, Retry: h.policy, MaxConcurrentReconciles: 4,
+		RequestTimeout: h.requestTimeout, Retry: h.policy, MaxConcurrentReconciles: 4, Key: h.key,
 	}
 	if err := reconciler.SetupWithManager(mgr); err != nil {
 		h.t.Fatalf("setting up the reconciler: %v", err)
 	}
-	if err := securityv1alpha1.SetupTokenRevocationWebhookWithManager(mgr, &securityv1alpha1.TokenRevocationValidator{}); err != nil {
+	requester := &securityv1alpha1.TokenRevocationRequester{Signer: h.key, Access: access.Reviewer{Client: mgr.GetClient()}}
+	if err := securityv1alpha1.SetupTokenRevocationWebhookWithManager(mgr, requester, &securityv1alpha1.TokenRevocationValidator{}); err != nil {
 		h.t.Fatalf("setting up the webhook: %v", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())

@@ -22,6 +22,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/go-logr/logr"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	kerrors "k8s.io/apimachinery/pkg/util/errors"
 	"k8s.io/client-go/tools/events"
@@ -35,6 +36,7 @@ import (
 
 	securityv1alpha1 "github.com/esrevoke/token-revocation-operator/api/v1alpha1"
 	"github.com/esrevoke/token-revocation-operator/internal/elasticsearch"
+	"github.com/esrevoke/token-revocation-operator/internal/installation"
 )
 
 // TokenRevocationReconciler invalidates the tokens a TokenRevocation names, once, and records
@@ -59,6 +61,11 @@ type TokenRevocationReconciler struct {
 	AllowCrossNamespaceRefs bool
 	// MaxConcurrentReconciles is the number of revocations handled at once.
 	MaxConcurrentReconciles int
+	// Key is the installation key: it fingerprints tokens and verifies admission signatures.
+	Key *installation.Key
+	// Audit receives one line per Elasticsearch call and per outcome, never sampled; when unset,
+	// those lines go to the context's logger.
+	Audit logr.Logger
 
 	ledger attemptLedger
 }
@@ -97,6 +104,12 @@ func (r *TokenRevocationReconciler) Reconcile(ctx context.Context, req ctrl.Requ
 	result, err := r.reconcileRevocation(ctx, rev, status)
 	patchErr := status.patch(ctx, rev)
 	r.ledger.record(status.lastWrittenOrRead())
+	if apierrors.IsNotFound(patchErr) {
+		// Deleted while its call was made: nothing is left to record the answer in but the audit log.
+		r.ledger.forget(req.NamespacedName)
+		logf.FromContext(ctx).Info("TokenRevocation deleted during its call; its answer is in the audit log")
+		return ctrl.Result{}, nil
+	}
 	if patchErr != nil {
 		return ctrl.Result{}, kerrors.NewAggregate([]error{err, patchErr})
 	}
@@ -128,12 +141,16 @@ func (r *TokenRevocationReconciler) reconcileRevocation(ctx context.Context, rev
 	if rev.Status.StartTime == nil {
 		rev.Status.StartTime = metav1Time(now)
 	}
+	if problem := r.requesterProblem(rev); problem != "" {
+		markFailed(rev, securityv1alpha1.ReasonRequesterNotVerified, problem, now)
+		return ctrl.Result{}, nil
+	}
 	target, request, err := r.resolve(ctx, rev)
 	if err != nil {
 		return r.handleUnresolved(rev, err, now)
 	}
 	rev.Status.Target = target.URL
-	rev.Status.TokenFingerprint = elasticsearch.Fingerprint(request.Token + request.RefreshToken)
+	rev.Status.TokenFingerprint = r.Key.Fingerprint(request.Token + request.RefreshToken)
 
 	earlier := previousAttempt(rev)
 	firstCall := rev.Status.Attempts == 0
@@ -171,18 +188,6 @@ func (r *TokenRevocationReconciler) handleUnresolved(rev *securityv1alpha1.Token
 	}
 	markPending(rev, problem.reason, problem.message)
 	return ctrl.Result{RequeueAfter: r.Retry.pendingDelay(now.Sub(rev.Status.StartTime.Time))}, nil
-}
-
-// logAnswer logs the outcome of an invalidate call, naming the token by its fingerprint only.
-func (r *TokenRevocationReconciler) logAnswer(ctx context.Context, rev *securityv1alpha1.TokenRevocation, callErr error) {
-	log := logf.FromContext(ctx).WithValues("tokenFingerprint", rev.Status.TokenFingerprint,
-		"target", rev.Status.Target, "attempt", rev.Status.Attempts, "phase", rev.Status.Phase)
-	if callErr != nil {
-		log.Info("Invalidate call failed", "kind", elasticsearch.KindOf(callErr), "error", callErr.Error())
-		return
-	}
-	log.Info("Invalidate call answered", "invalidatedTokens", value(rev.Status.InvalidatedTokens),
-		"previouslyInvalidatedTokens", value(rev.Status.PreviouslyInvalidatedTokens), "errorCount", value(rev.Status.ErrorCount))
 }
 
 // SetupWithManager registers the reconciler with the manager. Only creations (and resyncs) start

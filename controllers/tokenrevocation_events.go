@@ -23,8 +23,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/klog/v2"
-	logf "sigs.k8s.io/controller-runtime/pkg/log"
 
 	securityv1alpha1 "github.com/esrevoke/token-revocation-operator/api/v1alpha1"
 )
@@ -56,17 +54,16 @@ func (r *TokenRevocationReconciler) recordTransition(ctx context.Context, before
 	case securityv1alpha1.PhaseFailed:
 		reason = EventRevocationFailed
 	}
-	note := ready.Reason + ": " + ready.Message
+	note := ready.Reason + ": " + ready.Message + "; requested by " + r.requester(after)
 	if after.Spec.Reason != nil && *after.Spec.Reason != "" {
 		note += " (reason: " + *after.Spec.Reason + ")"
 	}
-	r.Recorder.Eventf(after, nil, eventType, reason, "Invalidate", "%s", truncate(note, maxEventNote))
+	r.Recorder.Eventf(after, nil, eventType, reason, "Invalidate", "%s", truncate(printable(note), maxEventNote))
 	if after.Status.Phase.IsTerminal() {
 		observeFinished(after, ready.Reason)
 	}
-	logf.FromContext(ctx).Info("TokenRevocation "+reason, "tokenRevocation", klog.KObj(after),
-		"phase", after.Status.Phase, "cause", ready.Reason, "tokenFingerprint", after.Status.TokenFingerprint,
-		"reason", deref(after.Spec.Reason))
+	r.auditLog(ctx, after).Info("TokenRevocation "+reason, "phase", after.Status.Phase, "cause", ready.Reason,
+		"message", printable(ready.Message))
 }
 
 // transitioned reports whether the phase or the Ready reason changed.

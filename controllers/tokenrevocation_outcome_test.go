@@ -210,6 +210,15 @@ func TestRetryPolicyDelays(t *testing.T) {
 	g.Expect(p.pendingDelay(time.Hour)).To(Equal(10 * time.Second))
 }
 
+func TestPendingChecksAreCappedSoAnArrivingSecretIsSeenWithinSeconds(t *testing.T) {
+	g := NewWithT(t)
+	p := DefaultRetryPolicy
+	g.Expect(p.pendingDelay(time.Hour)).To(Equal(p.PendingMaxDelay), "an hour-old pending revocation is checked every PendingMaxDelay")
+	g.Expect(p.attemptDelay(100)).To(Equal(p.MaxDelay), "attempts keep their own, longer cap")
+	p.PendingMaxDelay = 0
+	g.Expect(p.pendingDelay(time.Hour)).To(Equal(p.MaxDelay), "zero means MaxDelay")
+}
+
 func TestTruncateKeepsRunesWhole(t *testing.T) {
 	g := NewWithT(t)
 	g.Expect(truncate("short", 10)).To(Equal("short"))

@@ -23,6 +23,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
 
 	securityv1alpha1 "github.com/esrevoke/token-revocation-operator/api/v1alpha1"
 	"github.com/esrevoke/token-revocation-operator/internal/elasticsearch"
@@ -86,7 +87,7 @@ func previousAttempt(rev *securityv1alpha1.TokenRevocation) earlierAttempt {
 // previously invalidated tokens are the first answer's, errors are the latest answer's.
 func recordAnswer(rev *securityv1alpha1.TokenRevocation, result elasticsearch.Result) {
 	status := &rev.Status
-	status.InvalidatedTokens = new(value(status.InvalidatedTokens) + result.InvalidatedTokens)
+	status.InvalidatedTokens = new(ptr.Deref(status.InvalidatedTokens, 0) + result.InvalidatedTokens)
 	if status.PreviouslyInvalidatedTokens == nil {
 		status.PreviouslyInvalidatedTokens = new(result.PreviouslyInvalidatedTokens)
 	}
@@ -105,7 +106,7 @@ func markRevoked(rev *securityv1alpha1.TokenRevocation, now time.Time, earlier e
 }
 
 func revokedMessage(rev *securityv1alpha1.TokenRevocation, earlier earlierAttempt) string {
-	invalidated, previously := value(rev.Status.InvalidatedTokens), value(rev.Status.PreviouslyInvalidatedTokens)
+	invalidated, previously := ptr.Deref(rev.Status.InvalidatedTokens, 0), ptr.Deref(rev.Status.PreviouslyInvalidatedTokens, 0)
 	message := fmt.Sprintf("invalidated %d tokens, %d already invalid", invalidated, previously)
 	switch {
 	case earlier == earlierLost && previously > 0:
@@ -188,11 +189,4 @@ func truncate(s string, n int) string {
 		cut--
 	}
 	return s[:cut] + "…"
-}
-
-func value(p *int64) int64 {
-	if p == nil {
-		return 0
-	}
-	return *p
 }

@@ -25,6 +25,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/utils/ptr"
 
 	securityv1alpha1 "github.com/esrevoke/token-revocation-operator/api/v1alpha1"
 	"github.com/esrevoke/token-revocation-operator/internal/elasticsearch"
@@ -97,11 +98,13 @@ func setCredentials(target *elasticsearch.Target, secret *corev1.Secret) {
 // resolveRequest builds the invalidate request, reading tokens from their Secrets.
 func (r *TokenRevocationReconciler) resolveRequest(ctx context.Context, rev *securityv1alpha1.TokenRevocation) (elasticsearch.InvalidateRequest, error) {
 	spec := rev.Spec
+	// Inline tokens are trimmed like those read from Secrets: a token never holds whitespace, and
+	// one pasted with a trailing space would otherwise be unknown to Elasticsearch for good.
 	request := elasticsearch.InvalidateRequest{
-		Token:        deref(spec.Token),
-		RefreshToken: deref(spec.RefreshToken),
-		RealmName:    deref(spec.RealmName),
-		Username:     deref(spec.Username),
+		Token:        strings.TrimSpace(ptr.Deref(spec.Token, "")),
+		RefreshToken: strings.TrimSpace(ptr.Deref(spec.RefreshToken, "")),
+		RealmName:    ptr.Deref(spec.RealmName, ""),
+		Username:     ptr.Deref(spec.Username, ""),
 	}
 	var err error
 	if spec.TokenSecretRef != nil {
@@ -148,11 +151,4 @@ func (r *TokenRevocationReconciler) readSecret(ctx context.Context, namespace, n
 		return nil, fmt.Errorf("reading Secret %s/%s: %w", namespace, name, err)
 	}
 	return &secret, nil
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }

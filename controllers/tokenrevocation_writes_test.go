@@ -25,6 +25,7 @@ import (
 	"time"
 
 	. "github.com/onsi/gomega"
+	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	securityv1alpha1 "github.com/esrevoke/token-revocation-operator/api/v1alpha1"
@@ -156,7 +157,7 @@ func TestAPassThatReadsAnOutdatedStatusWaitsInsteadOfCalling(t *testing.T) {
 		observed := recordingStatusWrites(c, &l)
 		observed.afterGet = func(obj client.Object) {
 			rev, ok := obj.(*securityv1alpha1.TokenRevocation)
-			if !ok || deref(rev.Spec.Reason) != marker {
+			if !ok || ptr.Deref(rev.Spec.Reason, "") != marker {
 				return
 			}
 			mu.Lock()

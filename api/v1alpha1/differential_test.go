@@ -224,7 +224,9 @@ var (
 	blankValues = []string{"", " ", "\t", "\n", "\r\n", " \t\n\v\f\r ", "\u00a0", "\u2003", "\u3000", "\u0085",
 		"\u2028", "\u1680", "\u202f", "\u205f", "\u200b", "\ufeff", "\u180e", "\u0000", " \u00a0x\u3000 "}
 	textValues = []string{"a", "myuser", "saml1", "default_native", "INC-1234: leaked", seedToken, seedRefreshToken,
-		"ünïcödé", "日本語のユーザー", "x y", "\u200bzero-width", "emoji🔑", "a\x00b", "\xff\xfe bad utf-8"}
+		"ünïcödé", "日本語のユーザー", "x y", "\u200bzero-width", "emoji🔑", "a\x00b", "\xff\xfe bad utf-8",
+		"INC-1 \x1b[31mred\x1b[0m", "INC-1\nPhase: Revoked", "evil\u202etxt.exe", "\u2066isolated\u2069", "a\u061cb",
+		"rtl\u200fmark", "tab\there", "c1\u009bcontrol", "\u00adsoft-hyphen", "\u202fnarrow-nbsp"}
 	boundValues = []string{strings.Repeat("é", 1024), strings.Repeat("é", 1025), strings.Repeat("u", 1024),
 		strings.Repeat("u", 1025), strings.Repeat("t", 8192), strings.Repeat("t", 8193), strings.Repeat("日", 8192),
 		strings.Repeat("日", 8193), " " + strings.Repeat("u", 1023), strings.Repeat(" ", 1025)}
@@ -292,7 +294,7 @@ func randomInput(r *rand.Rand) specInput {
 }
 
 func randomText(r *rand.Rand) string {
-	alphabet := []rune("aZ9-._ /:é日🔑\u00a0\u3000\t\n\x00")
+	alphabet := []rune("aZ9-._ /:é日🔑\u00a0\u3000\t\n\x00\x1b\u202e\u2067")
 	var b strings.Builder
 	for range r.IntN(12) {
 		b.WriteRune(alphabet[r.IntN(len(alphabet))])
@@ -354,6 +356,11 @@ func FuzzValidationAgreesWithCEL(f *testing.F) {
 		{fields: setUsername | setReason, username: "u", reason: strings.Repeat("r", 1024)},
 		{fields: setUsername | setReason, username: "u", reason: strings.Repeat("r", 1025)},
 		{fields: setUsername | setReason, username: "u", reason: "  "},
+		{fields: setUsername | setReason, username: "u", reason: "INC-1\nPhase: Revoked"},
+		{fields: setUsername | setReason, username: "u", reason: "\x1b]8;;https://evil\x1b\\"},
+		{fields: setRealmName, realm: "saml\u202e1"},
+		{fields: setUsername, username: "my\u2068user"},
+		{fields: setUsername, username: "my\u200duser"},
 		{fields: setTokenSecretRef, refName: "", refKey: "token"},
 		{fields: setTokenSecretRef, refName: "Not_A_Name", refKey: "token"},
 		{fields: setTokenSecretRef, refName: strings.Repeat("a", 253), refKey: strings.Repeat("k", 253)},

@@ -39,6 +39,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/webhook"
 	"sigs.k8s.io/yaml"
 
+	"github.com/esrevoke/token-revocation-operator/internal/access"
+	"github.com/esrevoke/token-revocation-operator/internal/installation"
 	"github.com/esrevoke/token-revocation-operator/test/localenv"
 )
 
@@ -51,7 +53,17 @@ import (
 var (
 	crdOnly     lazyEnv
 	withWebhook lazyEnv
+	// webhookKey is the installation key withWebhook's manager signs with.
+	webhookKey = mustRandomKey()
 )
+
+func mustRandomKey() *installation.Key {
+	key, _, err := installation.RandomKey()
+	if err != nil {
+		panic(err)
+	}
+	return key
+}
 
 // lazyEnv is an envtest API server started once, on first use, and stopped by TestMain.
 type lazyEnv struct {
@@ -59,6 +71,7 @@ type lazyEnv struct {
 	env    *envtest.Environment
 	stop   func()
 	client client.Client
+	config *rest.Config
 	err    error
 }
 
@@ -146,6 +159,7 @@ func startWebhookEnv() error {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	withWebhook.stop = func() { cancel(); _ = env.Stop() }
+	withWebhook.config = cfg
 	if err := runWebhookManager(ctx, cfg, &env.WebhookInstallOptions); err != nil {
 		return err
 	}
@@ -167,7 +181,8 @@ func runWebhookManager(ctx context.Context, cfg *rest.Config, opts *envtest.Webh
 	if err != nil {
 		return err
 	}
-	if err := SetupTokenRevocationWebhookWithManager(mgr, &TokenRevocationValidator{}); err != nil {
+	requester := &TokenRevocationRequester{Signer: webhookKey, Access: access.Reviewer{Client: mgr.GetClient()}}
+	if err := SetupTokenRevocationWebhookWithManager(mgr, requester, &TokenRevocationValidator{}); err != nil {
 		return err
 	}
 	go func() { _ = mgr.Start(ctx) }()

@@ -84,6 +84,10 @@ const (
 	ReasonNoTarget = "NoTarget"
 	// ReasonElasticsearchNotFound: the ECK Elasticsearch named, or its HTTP Service, does not exist (yet).
 	ReasonElasticsearchNotFound = "ElasticsearchNotFound"
+	// ReasonRequesterNotVerified: the revocation names Secrets, and the operator's admission
+	// webhook did not check that its creator may read them (it was created without the webhook,
+	// by another installation, or changed since). Final: create it again through the webhook.
+	ReasonRequesterNotVerified = "RequesterNotVerified"
 	// ReasonCrossNamespaceRefForbidden: the ECK Elasticsearch is in another namespace, which the
 	// operator does not allow (--allow-cross-namespace-refs).
 	ReasonCrossNamespaceRefForbidden = "CrossNamespaceRefForbidden"
@@ -152,8 +156,10 @@ type TokenRevocationStatus struct {
 	// +optional
 	CompletionTime *metav1.Time `json:"completionTime,omitempty"`
 
-	// tokenFingerprint identifies the token or refresh token revoked, as "sha256:" and the first
-	// 16 hex digits of its SHA-256, so it can be matched against logs without revealing it.
+	// tokenFingerprint identifies the token or refresh token revoked, as "hmac-sha256:" and the
+	// first 16 hex digits of its HMAC-SHA256 under this installation's key (kept in a Secret of the
+	// operator's namespace): stable within one installation, so it can be matched against the
+	// operator's logs and other revocations, but useless for guessing the token.
 	// +optional
 	// +kubebuilder:validation:MaxLength=64
 	TokenFingerprint string `json:"tokenFingerprint,omitempty"`

@@ -61,6 +61,7 @@ type TokenRevocationSpec struct {
 	// +optional
 	// +kubebuilder:validation:MaxLength=1024
 	// +kubebuilder:validation:XValidation:rule="self.trim().size() > 0",message="realmName must not be empty or whitespace-only"
+	// +kubebuilder:validation:XValidation:rule="!self.matches(r'[\\p{Cc}\\x{061C}\\x{200E}\\x{200F}\\x{202A}-\\x{202E}\\x{2066}-\\x{2069}]')",message="realmName must not contain control or bidirectional formatting characters"
 	RealmName *string `json:"realmName,omitempty"`
 
 	// username invalidates every active token of this Elasticsearch user (matched exactly and
@@ -69,6 +70,7 @@ type TokenRevocationSpec struct {
 	// +optional
 	// +kubebuilder:validation:MaxLength=1024
 	// +kubebuilder:validation:XValidation:rule="self.trim().size() > 0",message="username must not be empty or whitespace-only"
+	// +kubebuilder:validation:XValidation:rule="!self.matches(r'[\\p{Cc}\\x{061C}\\x{200E}\\x{200F}\\x{202A}-\\x{202E}\\x{2066}-\\x{2069}]')",message="username must not contain control or bidirectional formatting characters"
 	Username *string `json:"username,omitempty"`
 
 	// elasticsearchRef says which Elasticsearch cluster to call. When omitted, the operator's
@@ -77,9 +79,11 @@ type TokenRevocationSpec struct {
 	ElasticsearchRef *ElasticsearchRef `json:"elasticsearchRef,omitempty"`
 
 	// reason is free text explaining why the tokens are revoked, such as an incident number. It is
-	// repeated in events and logs for the audit trail. It must not contain secrets.
+	// repeated in events and logs for the audit trail. It must not contain secrets, control
+	// characters (newlines, tabs, ANSI escapes) or bidirectional formatting characters.
 	// +optional
 	// +kubebuilder:validation:MaxLength=1024
+	// +kubebuilder:validation:XValidation:rule="!self.matches(r'[\\p{Cc}\\x{061C}\\x{200E}\\x{200F}\\x{202A}-\\x{202E}\\x{2066}-\\x{2069}]')",message="reason must not contain control or bidirectional formatting characters"
 	Reason *string `json:"reason,omitempty"`
 }
 
@@ -141,9 +145,11 @@ type ElasticsearchRef struct {
 // +kubebuilder:printcolumn:name="Invalidated",type=integer,JSONPath=`.status.invalidatedTokens`,description="Tokens this revocation invalidated"
 // +kubebuilder:printcolumn:name="Previously",type=integer,JSONPath=`.status.previouslyInvalidatedTokens`,description="Tokens that were already invalid"
 // +kubebuilder:printcolumn:name="Errors",type=integer,JSONPath=`.status.errorCount`,description="Tokens Elasticsearch failed to invalidate in the latest attempt"
+// +kubebuilder:printcolumn:name="Reason",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].reason`,description="Why the revocation is in its phase: Revoked, SecretNotFound, Unauthorized, ..."
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 // +kubebuilder:printcolumn:name="Target",type=string,JSONPath=`.status.target`,priority=1,description="The Elasticsearch URL called"
-// +kubebuilder:printcolumn:name="Reason",type=string,JSONPath=`.spec.reason`,priority=1,description="Why the tokens are revoked"
+// +kubebuilder:printcolumn:name="Why",type=string,JSONPath=`.spec.reason`,priority=1,description="Why the tokens are revoked (spec.reason)"
+// +kubebuilder:printcolumn:name="Requester",type=string,JSONPath=`.metadata.annotations.security\.esrevoke\.io/requested-by`,priority=1,description="Who created the revocation, as admission recorded it"
 // +kubebuilder:printcolumn:name="Message",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].message`,priority=1,description="What happened, or what the revocation waits for"
 type TokenRevocation struct {
 	metav1.TypeMeta `json:",inline"`

@@ -17,6 +17,7 @@ limitations under the License.
 package v1alpha1
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -61,6 +62,9 @@ func ValidateSpec(spec *TokenRevocationSpec, path *field.Path) field.ErrorList {
 		validateText(spec.RealmName, path.Child("realmName"), maxNameLength, false),
 		validateText(spec.Username, path.Child("username"), maxNameLength, false),
 		validateText(spec.Reason, path.Child("reason"), maxReasonLength, true),
+		validatePrintable(spec.RealmName, path.Child("realmName")),
+		validatePrintable(spec.Username, path.Child("username")),
+		validatePrintable(spec.Reason, path.Child("reason")),
 		validateSecretKeySelector(spec.TokenSecretRef, path.Child("tokenSecretRef")),
 		validateSecretKeySelector(spec.RefreshTokenSecretRef, path.Child("refreshTokenSecretRef")),
 		validateInlineOrRef(spec, path),
@@ -119,6 +123,34 @@ func validateText(value *string, path *field.Path, maxLength int, blankAllowed b
 		errs = append(errs, field.Invalid(path, "", path.String()+" must not be empty or whitespace-only"))
 	}
 	return errs
+}
+
+// UnsafeTextPattern matches the characters that text shown to people must not contain: control
+// characters (Unicode category Cc: newlines, tabs, ANSI escapes) and the bidirectional formatting
+// characters (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069) that can make a terminal show
+// text in another order than it is stored (CVE-2021-42574, "Trojan Source"). It is RE2 syntax,
+// the same in Go and in the CRD's CEL rules.
+const UnsafeTextPattern = `[\p{Cc}\x{061C}\x{200E}\x{200F}\x{202A}-\x{202E}\x{2066}-\x{2069}]`
+
+var unsafeTextRegexp = regexp.MustCompile(UnsafeTextPattern)
+
+// IsUnsafeRune reports whether r is one of the characters UnsafeTextPattern matches.
+func IsUnsafeRune(r rune) bool {
+	return unsafeTextRegexp.MatchString(string(r))
+}
+
+// validatePrintable refuses text that would reach terminals (kubectl get, kubectl describe, the
+// operator's events and logs) with control or bidirectional formatting characters.
+func validatePrintable(value *string, path *field.Path) field.ErrorList {
+	if value == nil {
+		return nil
+	}
+	if loc := unsafeTextRegexp.FindStringIndex(*value); loc != nil {
+		r, _ := utf8.DecodeRuneInString((*value)[loc[0]:])
+		return field.ErrorList{field.Invalid(path, "", fmt.Sprintf("%s must not contain control or bidirectional "+
+			"formatting characters (found %U at byte %d)", path, r, loc[0]))}
+	}
+	return nil
 }
 
 func validateSecretKeySelector(ref *SecretKeySelector, path *field.Path) field.ErrorList {

@@ -40,9 +40,12 @@ type TokenRevocationValidator struct {
 
 var _ admission.Validator[*TokenRevocation] = &TokenRevocationValidator{}
 
-// SetupTokenRevocationWebhookWithManager registers the TokenRevocation validating webhook with the manager.
-func SetupTokenRevocationWebhookWithManager(mgr ctrl.Manager, validator *TokenRevocationValidator) error {
+// SetupTokenRevocationWebhookWithManager registers the TokenRevocation webhooks with the manager:
+// the mutating one that checks and records the requester, and the validating one.
+func SetupTokenRevocationWebhookWithManager(mgr ctrl.Manager, requester *TokenRevocationRequester,
+	validator *TokenRevocationValidator) error {
 	return ctrl.NewWebhookManagedBy(mgr, &TokenRevocation{}).
+		WithDefaulter(requester).
 		WithValidator(validator).
 		Complete()
 }
@@ -59,15 +62,24 @@ func (v *TokenRevocationValidator) ValidateCreate(_ context.Context, obj *TokenR
 	return warningsFor(&obj.Spec), nil
 }
 
-// ValidateUpdate rejects any change to the spec: a revocation is the record of an act. Updates that
-// leave the spec alone (labels, annotations, status) are always allowed, so objects created under
-// older rules stay editable.
+// ValidateUpdate rejects any change to the spec, and to the requester annotations admission
+// wrote: a revocation is the record of an act. Updates that leave those alone (labels, other
+// annotations, status) are always allowed, so objects created under older rules stay editable.
 func (v *TokenRevocationValidator) ValidateUpdate(_ context.Context, oldObj, newObj *TokenRevocation) (admission.Warnings, error) {
-	if apiequality.Semantic.DeepEqual(oldObj.Spec, newObj.Spec) {
-		return nil, nil
+	var errs field.ErrorList
+	if !apiequality.Semantic.DeepEqual(oldObj.Spec, newObj.Spec) {
+		errs = append(errs, field.Forbidden(field.NewPath("spec"), "spec is immutable: create a new TokenRevocation"))
 	}
-	errs := field.ErrorList{field.Forbidden(field.NewPath("spec"), "spec is immutable: create a new TokenRevocation")}
-	return nil, invalid(newObj, errs)
+	for _, key := range requesterAnnotations {
+		if oldObj.Annotations[key] != newObj.Annotations[key] {
+			errs = append(errs, field.Forbidden(field.NewPath("metadata", "annotations").Key(key),
+				"is written by the operator's admission webhook and cannot be changed"))
+		}
+	}
+	if len(errs) > 0 {
+		return nil, invalid(newObj, errs)
+	}
+	return nil, nil
 }
 
 // ValidateDelete allows every deletion: deleting a TokenRevocation does not undo a revocation.

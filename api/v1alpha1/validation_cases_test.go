@@ -83,6 +83,13 @@ var specCases = []specCase{
 	{name: "a username over 1024 characters is rejected", spec: TokenRevocationSpec{Username: ptr(strings.Repeat("u", 1025))}, mentions: []string{"username"}},
 	{name: "a reason over 1024 characters is rejected", spec: TokenRevocationSpec{Username: ptr("u"), Reason: ptr(strings.Repeat("r", 1025))}, mentions: []string{"reason"}},
 
+	{name: "a reason with a newline is rejected", spec: TokenRevocationSpec{Username: ptr("u"), Reason: ptr("INC-1\nPhase: Revoked")},
+		mentions: []string{"reason must not contain control or bidirectional formatting characters"}},
+	{name: "a reason with an ANSI escape is rejected", spec: TokenRevocationSpec{Username: ptr("u"), Reason: ptr("\x1b[2J")}, mentions: []string{"reason"}},
+	{name: "a username with a right-to-left override is rejected", spec: TokenRevocationSpec{Username: ptr("admin\u202e")}, mentions: []string{"username"}},
+	{name: "a realm name with a bidirectional isolate is rejected", spec: TokenRevocationSpec{RealmName: ptr("\u2066saml1\u2069")}, mentions: []string{"realmName"}},
+	{name: "a reason in another script is valid", spec: TokenRevocationSpec{Username: ptr("u"), Reason: ptr("インシデント 42 — fuite")}, valid: true},
+
 	{name: "a secret ref with an empty name is rejected", spec: TokenRevocationSpec{TokenSecretRef: secretRef("", "token")}, mentions: []string{"tokenSecretRef.name"}},
 	{name: "a secret ref with an invalid name is rejected", spec: TokenRevocationSpec{TokenSecretRef: secretRef("Not_A_Name", "token")}, mentions: []string{"tokenSecretRef.name"}},
 	{name: "a secret ref with an invalid key is rejected", spec: TokenRevocationSpec{RefreshTokenSecretRef: secretRef("s", "a/b")}, mentions: []string{"refreshTokenSecretRef.key"}},

@@ -64,7 +64,7 @@ func (w *world) recordRevoked(ctx context.Context, i int) error {
 		InvalidatedTokens: new(int64(1)), PreviouslyInvalidatedTokens: new(int64(0)), ErrorCount: new(int64(0)),
 		StartTime: &metav1.Time{Time: now}, LastAttemptTime: &metav1.MicroTime{Time: now},
 		CompletionTime: &metav1.Time{Time: now}, Target: w.esServer.URL,
-		TokenFingerprint: "sha256:0123456789abcdef",
+		TokenFingerprint: "hmac-sha256:0123456789abcdef",
 		Conditions: []metav1.Condition{{Type: securityv1alpha1.ReadyCondition, Status: metav1.ConditionTrue,
 			ObservedGeneration: 1, LastTransitionTime: metav1.Time{Time: now},
 			Reason: securityv1alpha1.ReasonRevoked, Message: "invalidated 1 tokens, 0 already invalid"}},

@@ -17,8 +17,6 @@ limitations under the License.
 package elasticsearch
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -27,7 +25,7 @@ import (
 // InvalidateRequest is the body of one invalidate token call. Elasticsearch accepts exactly one mode:
 // Token, RefreshToken, or RealmName and/or Username; empty fields are not sent, and Elasticsearch itself
 // judges the combination (its validation errors come back as KindInvalidRequest).
-// It prints with token fingerprints instead of tokens.
+// It prints with the lengths of its tokens instead of the tokens.
 type InvalidateRequest struct {
 	// Token is an access token to invalidate.
 	Token string
@@ -39,20 +37,19 @@ type InvalidateRequest struct {
 	Username string
 }
 
-// Fingerprint names a secret without revealing it: "sha256:" and the first 16 hex digits of its SHA-256,
-// or "" for an empty secret.
-func Fingerprint(secret string) string {
-	if secret == "" {
-		return ""
-	}
-	sum := sha256.Sum256([]byte(secret))
-	return "sha256:" + hex.EncodeToString(sum[:8])
+// String describes the request with the token and refresh token shown by their length only: even
+// an unkeyed hash of a short secret could be reversed with a dictionary.
+func (r InvalidateRequest) String() string {
+	return fmt.Sprintf("InvalidateRequest{Token: %s, RefreshToken: %s, RealmName: %q, Username: %q}",
+		secretLength(r.Token), secretLength(r.RefreshToken), r.RealmName, r.Username)
 }
 
-// String describes the request with fingerprints in place of the token and refresh token.
-func (r InvalidateRequest) String() string {
-	return fmt.Sprintf("InvalidateRequest{Token: %q, RefreshToken: %q, RealmName: %q, Username: %q}",
-		Fingerprint(r.Token), Fingerprint(r.RefreshToken), r.RealmName, r.Username)
+// secretLength describes a secret by its length: "(none)" or "(36 characters)".
+func secretLength(secret string) string {
+	if secret == "" {
+		return "(none)"
+	}
+	return fmt.Sprintf("(%d characters)", len(secret))
 }
 
 // GoString is String, so %#v shows no token either.

@@ -129,7 +129,5 @@ func TestTargetStringShowsWhereAndHowButNoSecret(t *testing.T) {
 
 	g.Expect(target.String()).To(Equal("Target{URL: https://es.example:9200, auth: basic(revoker), caCert: 0 bytes, timeout: 1s}"))
 	g.Expect(fmt.Sprintf("%#v", es.InvalidateRequest{Token: "abc"})).To(Equal(
-		`elasticsearch.InvalidateRequest{Token: "` + es.Fingerprint("abc") + `", RefreshToken: "", RealmName: "", Username: ""}`))
-	g.Expect(es.Fingerprint("abc")).To(Equal("sha256:ba7816bf8f01cfea"))
-	g.Expect(es.Fingerprint("")).To(BeEmpty())
+		`elasticsearch.InvalidateRequest{Token: (3 characters), RefreshToken: (none), RealmName: "", Username: ""}`))
 }

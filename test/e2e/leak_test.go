@@ -31,7 +31,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	securityv1alpha1 "github.com/esrevoke/token-revocation-operator/api/v1alpha1"
-	"github.com/esrevoke/token-revocation-operator/internal/elasticsearch"
 	"github.com/esrevoke/token-revocation-operator/test/localenv"
 )
 
@@ -152,8 +151,7 @@ func TestNoSecretAppearsInLogsEventsOrTokenRevocationsOfAWholeRun(t *testing.T) 
 
 	for what, corpus := range corpora {
 		for secretName, value := range secrets {
-			g.Expect(strings.Contains(corpus, value)).To(BeFalse(), "%s contains %s (fingerprint %s)",
-				what, secretName, elasticsearch.Fingerprint(value))
+			g.Expect(strings.Contains(corpus, value)).To(BeFalse(), "%s contains %s", what, secretName)
 		}
 	}
 }

@@ -61,6 +61,9 @@ type Options struct {
 	Log io.Writer
 }
 
+// InstallationKeySecret is where the environment's managers keep their installation key.
+const InstallationKeySecret = "default/esrevoke-installation-key"
+
 // ManagerOptions say how to run one manager, beyond Options.ManagerArgs.
 type ManagerOptions struct {
 	// Args are extra arguments, after Options.ManagerArgs.
@@ -207,6 +210,9 @@ func (e *Env) StartManager(opts ManagerOptions) (*Manager, error) {
 		"--metrics-bind-address=0", "--health-probe-bind-address=0",
 		"--webhook-cert-dir=" + webhook.LocalServingCertDir,
 		"--webhook-port=" + strconv.Itoa(webhook.LocalServingPort),
+		// Every manager of the environment shares one installation key, as replicas in a cluster do,
+		// so that one's webhook signs what another's reconciler verifies, also across restarts.
+		"--installation-key-secret=" + InstallationKeySecret,
 	}, e.opts.ManagerArgs...)
 	cmd := exec.Command(filepath.Join(e.dir, "manager"), append(args, opts.Args...)...) //nolint:gosec // our own binary
 	cmd.Env = append(os.Environ(), "KUBECONFIG="+e.Kubeconfig, "ELASTICSEARCH_URL="+e.ElasticsearchURL,
