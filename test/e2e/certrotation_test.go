@@ -67,6 +67,7 @@ func TestTheWebhookServesWithTheCertificateTheManagerRotatesAndInjects(t *testin
 		"--metrics-bind-address=0", fmt.Sprintf("--health-probe-bind-address=127.0.0.1:%d", probe),
 		"--webhook-port="+strconv.Itoa(env.WebhookInstallOptions.LocalServingPort), "--webhook-cert-dir="+certDir,
 		"--cert-secret-name=webhook-cert", "--webhook-config-name=validating-webhook-configuration",
+		"--mutating-webhook-config-name=mutating-webhook-configuration",
 		"--webhook-extra-dns-names=localhost", "--forbid-inline-tokens")
 	cmd.Env = append(os.Environ(), "KUBECONFIG="+c.kubeconfig, "POD_NAMESPACE=default", "ELASTICSEARCH_URL=")
 	var logs bytes.Buffer

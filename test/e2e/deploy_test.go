@@ -196,7 +196,7 @@ func TestDeployPutsEveryNamespacedObjectInTheOperatorNamespace(t *testing.T) {
 
 	clusterScoped := map[string]bool{
 		"Namespace": true, "CustomResourceDefinition": true, "ClusterRole": true,
-		"ClusterRoleBinding": true, "ValidatingWebhookConfiguration": true,
+		"ClusterRoleBinding": true, "ValidatingWebhookConfiguration": true, "MutatingWebhookConfiguration": true,
 	}
 	kinds := map[string]int{}
 	for _, obj := range objs {
@@ -214,6 +214,7 @@ func TestDeployPutsEveryNamespacedObjectInTheOperatorNamespace(t *testing.T) {
 	g.Expect(kinds).To(HaveKeyWithValue("CustomResourceDefinition", 1))
 	g.Expect(kinds).To(HaveKeyWithValue("Deployment", 1))
 	g.Expect(kinds).To(HaveKeyWithValue("ValidatingWebhookConfiguration", 1))
+	g.Expect(kinds).To(HaveKeyWithValue("MutatingWebhookConfiguration", 1))
 	g.Expect(kinds).To(HaveKeyWithValue("Service", 2))
 	g.Expect(kinds).To(HaveKeyWithValue("ServiceAccount", 1))
 
