@@ -146,7 +146,8 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 		importFlag(&cfg.imports, &badCredential))
 	fs.DurationVar(&cfg.latency, "latency", 0, "latency added to every request")
 	fs.DurationVar(&cfg.tokenTimeout, "token-timeout", esemulator.DefaultTokenTimeout, "access-token lifetime")
-	fs.StringVar(&cfg.version, "version", esemulator.DefaultVersion, "Elasticsearch version to emulate (8.x or 9.x)")
+	fs.StringVar(&cfg.version, "version", esemulator.DefaultVersion, "Elasticsearch version to emulate, MAJOR.MINOR.PATCH from 6.0.0 through 9.x "+
+		"(each generation's paths, bodies, headers and bugs)")
 	fs.StringVar(&cfg.tlsCert, "tls-cert", "", "PEM certificate file; serve HTTPS (needs --tls-key)")
 	fs.StringVar(&cfg.tlsKey, "tls-key", "", "PEM private key file for --tls-cert")
 	if err := fs.Parse(args); err != nil {

@@ -177,7 +177,7 @@ func TestTheCommandRejectsBadFlagsWithoutShowingSecrets(t *testing.T) {
 		{"a user with too many parts", []string{"--user", "a:hunter2:realm:extra"}, "--user wants NAME:PASSWORD[:REALM]"},
 		{"an API key without its key", []string{"--api-key", "hunter2"}, "--api-key wants ID:KEY"},
 		{"an unprivileged user with a realm", []string{"--unprivileged-user", "bob:hunter2:file"}, "--unprivileged-user wants NAME:PASSWORD"},
-		{"an unsupported version", []string{"--version", "7.17.0"}, "only Elasticsearch 8.x and 9.x"},
+		{"an unsupported version", []string{"--version", "5.6.16"}, "only Elasticsearch 6.0.0 through 9.x"},
 		{"a certificate without a key", []string{"--tls-cert", "cert.pem"}, "--tls-cert and --tls-key go together"},
 		{"a stray argument", []string{"serve"}, "unexpected arguments: serve"},
 		{"an import without tokens", []string{"--import-token", "hunter2::"}, "--import-token wants USER:ACCESS:REFRESH"},
@@ -207,6 +207,18 @@ func TestTheUsageSaysItIsATestTool(t *testing.T) {
 	g.Expect(errors.Is(err, flag.ErrHelp)).To(BeTrue())
 	g.Expect(stderr.String()).To(HavePrefix("es-emulator is a TEST TOOL emulating Elasticsearch's token APIs"))
 	g.Expect(stderr.String()).To(ContainSubstring("-unprivileged-user NAME:PASSWORD"))
+	g.Expect(stderr.String()).To(ContainSubstring("MAJOR.MINOR.PATCH from 6.0.0 through 9.x"))
+}
+
+func TestTheCommandEmulatesAnOldGeneration(t *testing.T) {
+	g := NewWithT(t)
+	cmd := start(t, "--listen", "127.0.0.1:0", "--user", "elastic:changeme", "--version", "6.8.23")
+
+	status, body := request(t, http.DefaultClient, http.MethodGet, cmd.url+"/", basicAuth("elastic", "changeme"), "")
+
+	g.Expect(status).To(Equal(http.StatusOK))
+	g.Expect(body).To(ContainSubstring(`"number":"6.8.23"`))
+	g.Expect(body).To(ContainSubstring(`"minimum_wire_compatibility_version":"5.6.0"`))
 }
 
 func TestTheCommandServesHTTPSWithTheGivenKeyPair(t *testing.T) {

@@ -89,7 +89,7 @@ func (e *Emulator) authenticate(req *request) (*principal, *esError) {
 	if cred, ok := credentials(h, "Basic"); ok {
 		return e.basicAuth(cred, uri)
 	}
-	if cred, ok := credentials(h, "ApiKey"); ok {
+	if cred, ok := credentials(h, "ApiKey"); ok && e.version.apiKeys() {
 		return e.apiKeyAuth(cred)
 	}
 	if cred, ok := credentials(h, "Bearer"); ok {
@@ -186,9 +186,9 @@ func sameSecret(want, got string) bool {
 }
 
 // authorize checks the manage_token privilege for a token action.
-func authorize(action string, p *principal) *esError {
+func (e *Emulator) authorize(action string, p *principal) *esError {
 	if p.manageToken {
 		return nil
 	}
-	return unauthorizedError(action, p)
+	return e.unauthorizedError(action, p)
 }

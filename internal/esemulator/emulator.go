@@ -14,15 +14,6 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-// Package esemulator is an in-memory emulator of Elasticsearch's token APIs.
-// TEST TOOL ONLY; the operator never imports it.
-//
-// It follows the project's behaviour reference (elasticsearch-token-api.md,
-// shared with the operator's design documents): get token (password,
-// client_credentials and refresh_token grants), invalidate token (all four
-// modes, with Elasticsearch's counters, status codes and error bodies),
-// GET / and GET /_security/_authenticate, with Basic, ApiKey and Bearer
-// authentication and the X-Elastic-Product header the official clients check.
 package esemulator
 
 import (
@@ -103,10 +94,13 @@ func WithRemoverDelay(d time.Duration) Option {
 	return func(e *Emulator) { e.removerDelay = d }
 }
 
-// WithVersion sets the Elasticsearch version to emulate, e.g. "8.19.7" or
-// "9.1.0". The major version decides which compatible-with versions are
-// accepted (8.x: 7 and 8; 9.x: 8 and 9). It panics on a version that is not
-// 8.x or 9.x; check user input with ValidateVersion first.
+// WithVersion sets the Elasticsearch version to emulate, any MAJOR.MINOR.PATCH
+// from 6.0.0 through 9.x, e.g. "6.8.23", "7.17.29", "8.19.7" or "9.1.0". The
+// emulator then behaves on the wire as that generation does (paths, bodies,
+// status codes, headers and known bugs; see the package documentation). From
+// 8.x the major version decides which compatible-with versions are accepted
+// (8.x: 7 and 8; 9.x: 8 and 9). It panics on any other version; check user
+// input with ValidateVersion first.
 func WithVersion(v string) Option {
 	parsed, err := parseVersion(v)
 	if err != nil {
@@ -129,6 +123,7 @@ func New(opts ...Option) *Emulator {
 		opt(e)
 	}
 	e.tokens = newTokenStore(e.version.transportID, e.removerDelay)
+	e.tokens.uuidPayload = !e.version.atLeast(8, 10, 0)
 	return e
 }
 

@@ -25,13 +25,14 @@ import (
 // esError is an Elasticsearch exception about to be rendered by
 // ElasticsearchException.generateFailureXContent.
 type esError struct {
-	typ      string
-	reason   string
-	metadata object   // "es."-prefixed metadata, rendered without the prefix
-	header   []string // WWW-Authenticate values: in the body and as HTTP headers
-	cause    *esError // rendered as caused_by
-	plain    bool     // not an ElasticsearchException: root-cause guessing stops here
-	status   int      // HTTP status (top level only)
+	typ        string
+	reason     string
+	metadata   object   // "es."-prefixed metadata, rendered without the prefix
+	header     []string // WWW-Authenticate values (or headerName's): in the body and as HTTP headers
+	headerName string   // the header carrying header; "" means WWW-Authenticate
+	cause      *esError // rendered as caused_by
+	plain      bool     // not an ElasticsearchException: root-cause guessing stops here
+	status     int      // HTTP status (top level only)
 }
 
 // rootCause mirrors ElasticsearchException.guessRootCauses: it unwraps causes
@@ -51,11 +52,18 @@ func (x *esError) inner(withCause bool) object {
 		o = o.with("caused_by", x.cause.inner(true))
 	}
 	if len(x.header) == 1 {
-		o = o.with("header", obj("WWW-Authenticate", x.header[0]))
+		o = o.with("header", obj(x.headerKey(), x.header[0]))
 	} else if len(x.header) > 1 {
-		o = o.with("header", obj("WWW-Authenticate", x.header))
+		o = o.with("header", obj(x.headerKey(), x.header))
 	}
 	return o
+}
+
+func (x *esError) headerKey() string {
+	if x.headerName == "" {
+		return "WWW-Authenticate"
+	}
+	return x.headerName
 }
 
 // response renders the full error body and its HTTP headers.
@@ -65,7 +73,7 @@ func (x *esError) response() response {
 	errObj = append(errObj, x.inner(true)...)
 	resp := jsonResponse(x.status, obj("error", errObj, "status", x.status))
 	for _, v := range x.header {
-		resp.header.Add("WWW-Authenticate", v)
+		resp.header.Add(x.headerKey(), v)
 	}
 	return resp
 }
@@ -84,19 +92,53 @@ const (
 	bearerChallenge = `Bearer realm="security"`
 	apiKeyChallenge = `ApiKey`
 	expiredToken    = `Bearer realm="security", error="invalid_token", error_description="The access token expired"`
+	malformedToken  = `Bearer realm="security", error="invalid_token", error_description="The access token is malformed"`
 )
 
+// challenges lists Basic, Bearer while the token service is enabled, and
+// ApiKey from 6.7 (esVersion.apiKeys).
 func (e *Emulator) challenges() []string {
+	c := []string{basicChallenge}
 	if e.tokenServiceEnabled() {
-		return []string{basicChallenge, bearerChallenge, apiKeyChallenge}
+		c = append(c, bearerChallenge)
 	}
-	return []string{basicChallenge, apiKeyChallenge}
+	if e.version.apiKeys() {
+		c = append(c, apiKeyChallenge)
+	}
+	return c
 }
 
 // authenticationError is a 401 security_exception with the default challenges.
 func (e *Emulator) authenticationError(reason string) *esError {
 	x := securityException(http.StatusUnauthorized, reason)
 	x.header = e.challenges()
+	return x
+}
+
+// malformedTokenError is TokenService.malformedTokenException, what 6.x and
+// 7.0–7.7.0 answer to an unknown access token (PR #54532).
+func malformedTokenError() *esError {
+	x := securityException(http.StatusUnauthorized, "token malformed")
+	x.header = []string{malformedToken}
+	return x
+}
+
+// invalidGrantError is TokenService.invalidGrantException: a 400
+// security_exception "invalid_grant" whose error_description header says why.
+func invalidGrantError(description string) *esError {
+	x := securityException(http.StatusBadRequest, "invalid_grant")
+	x.header, x.headerName = []string{description}, "error_description"
+	return x
+}
+
+// tokensDisabledError is what the token APIs answer while the token service
+// is disabled (esVersion.tokensDisabledIsFeatureError).
+func (e *Emulator) tokensDisabledError() *esError {
+	if e.version.tokensDisabledIsFeatureError() {
+		return featureNotEnabledError()
+	}
+	x := newError(http.StatusInternalServerError, "illegal_state_exception", "tokens are not enabled")
+	x.plain = true
 	return x
 }
 
@@ -122,10 +164,18 @@ func grantingPrivileges(action string) string {
 	return "manage_saml,manage_token,manage_security,all"
 }
 
-func unauthorizedError(action string, p *principal) *esError {
-	reason := fmt.Sprintf("action [%s] is unauthorized for user [%s] with effective roles [%s], "+
-		"this action is granted by the cluster privileges [%s]",
-		action, p.username, strings.Join(p.roles, ","), grantingPrivileges(action))
+// unauthorizedError is a 403 in the wording of the emulated version
+// (esVersion.unauthorizedStyle).
+func (e *Emulator) unauthorizedError(action string, p *principal) *esError {
+	reason := fmt.Sprintf("action [%s] is unauthorized for user [%s]", action, p.username)
+	switch e.version.unauthorizedStyle() {
+	case unauthorizedRoles:
+		reason += fmt.Sprintf(" with roles [%s], this action is granted by the cluster privileges [%s]",
+			strings.Join(p.roles, ","), grantingPrivileges(action))
+	case unauthorizedEffectiveRoles:
+		reason += fmt.Sprintf(" with effective roles [%s], this action is granted by the cluster privileges [%s]",
+			strings.Join(p.roles, ","), grantingPrivileges(action))
+	}
 	return securityException(http.StatusForbidden, reason)
 }
 

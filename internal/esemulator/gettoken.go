@@ -19,13 +19,14 @@ package esemulator
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 )
 
-var tokenRequestParser = objectParser{
-	name:   "token_request",
-	fields: []string{fieldGrantType, fieldUsername, fieldPassword, fieldKerberosTicket, fieldScope, fieldRefreshToken},
+// tokenRequestParser is RestGetTokenAction's PARSER in the emulated version.
+func (v esVersion) tokenRequestParser() objectParser {
+	return objectParser{name: "token_request", fields: v.tokenRequestFields(), dialect: v.parseDialect()}
 }
 
 // The values of a get-token request's grant_type.
@@ -36,22 +37,29 @@ const (
 	grantClientCredentials = "client_credentials"
 )
 
-const supportedGrants = "grant_type only supports the values: [password, _kerberos, refresh_token, client_credentials]"
+// supportedGrants is CreateTokenRequest's message for a grant type the
+// version does not know (wording before 7.0 unverified).
+func (v esVersion) supportedGrants() string {
+	return "grant_type only supports the values: [" + strings.Join(v.grantTypes(), ", ") + "]"
+}
 
 // validateTokenRequest is CreateTokenRequest.validate(). A field counts as
 // sent when present, even empty; a required field must be non-empty.
-func validateTokenRequest(v map[string]string) []string {
+func (v esVersion) validateTokenRequest(values map[string]string) []string {
 	var errs []string
-	grant := v[fieldGrantType]
+	grant := values[fieldGrantType]
+	if !slices.Contains(v.grantTypes(), grant) {
+		return []string{v.supportedGrants()}
+	}
 	unsupported := func(fields ...string) {
 		for _, f := range fields {
-			if _, sent := v[f]; sent {
+			if _, sent := values[f]; sent {
 				errs = append(errs, fmt.Sprintf("%s is not supported with the %s grant_type", f, grant))
 			}
 		}
 	}
 	required := func(f string) {
-		if v[f] == "" {
+		if values[f] == "" {
 			errs = append(errs, f+" is missing")
 		}
 	}
@@ -68,22 +76,20 @@ func validateTokenRequest(v map[string]string) []string {
 		required(fieldRefreshToken)
 	case grantClientCredentials:
 		unsupported(fieldUsername, fieldPassword, fieldKerberosTicket, fieldRefreshToken)
-	default:
-		errs = append(errs, supportedGrants)
 	}
 	return errs
 }
 
 // getToken serves POST /_security/oauth2/token.
 func (e *Emulator) getToken(req *request) response {
-	values, fail := jsonBody(req, tokenRequestParser)
+	values, fail := jsonBody(req, e.version.tokenRequestParser())
 	if fail != nil {
 		return *fail
 	}
 	if x := unrecognizedParams(req); x != nil {
 		return x.response()
 	}
-	if errs := validateTokenRequest(values); len(errs) > 0 {
+	if errs := e.version.validateTokenRequest(values); len(errs) > 0 {
 		code := "invalid_request"
 		for _, msg := range errs {
 			if strings.Contains(msg, "grant_type") {
@@ -97,7 +103,7 @@ func (e *Emulator) getToken(req *request) response {
 	if grant == grantRefreshToken {
 		action = actionRefreshToken
 	}
-	if x := authorize(action, req.who); x != nil {
+	if x := e.authorize(action, req.who); x != nil {
 		return x.response()
 	}
 	switch grant {
@@ -120,7 +126,8 @@ func (e *Emulator) passwordGrant(req *request, values map[string]string) respons
 		return e.authenticationError(fmt.Sprintf("unable to authenticate user [%s] for action [%s]",
 			name, actionCreateToken)).response()
 	}
-	doc, x := e.mint(owner, &req.who.identity, true, req.now)
+	// Refresh tokens exist from 6.2 (esVersion.grantTypes).
+	doc, x := e.mint(owner, &req.who.identity, e.version.atLeast(6, 2, 0), req.now)
 	if x != nil {
 		return x.response()
 	}
@@ -140,7 +147,7 @@ func (e *Emulator) mint(owner identity, client *identity, withRefresh bool, now 
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.tokensDisabled {
-		return nil, featureNotEnabledError()
+		return nil, e.tokensDisabledError()
 	}
 	return e.tokens.mint(owner, client, withRefresh, now, e.tokenTimeout), nil
 }
@@ -149,9 +156,10 @@ func (e *Emulator) refreshGrant(req *request, values map[string]string) response
 	e.mu.Lock()
 	if e.tokensDisabled {
 		e.mu.Unlock()
-		return featureNotEnabledError().response()
+		return e.tokensDisabledError().response()
 	}
-	doc, failure := e.tokens.refreshToken(values[fieldRefreshToken], req.who.identity, req.now, e.tokenTimeout)
+	doc, failure := e.tokens.refreshToken(values[fieldRefreshToken], req.who.identity, req.now, e.tokenTimeout,
+		e.version.refreshWindow30s())
 	e.mu.Unlock()
 	if failure != "" {
 		return oauthError("invalid_grant", failure)
@@ -162,7 +170,8 @@ func (e *Emulator) refreshGrant(req *request, values map[string]string) response
 // refreshToken is TokenService.refreshToken: it supersedes the document
 // holding token by a new pair, or says why not, checking in the order of
 // checkTokenDocumentForRefresh: lifetime, invalidation, client, earlier refresh.
-func (s *tokenStore) refreshToken(token string, client identity, now time.Time, timeout time.Duration) (*tokenDoc, string) {
+func (s *tokenStore) refreshToken(token string, client identity, now time.Time, timeout time.Duration,
+	window bool) (*tokenDoc, string) {
 	d := s.byRefresh(token, now)
 	switch {
 	case d == nil:
@@ -177,6 +186,8 @@ func (s *tokenStore) refreshToken(token string, client identity, now time.Time, 
 		n := s.mint(d.owner, &client, true, now, timeout)
 		d.refreshedAt, d.superseding = now, n
 		return n, ""
+	case !window:
+		return nil, "token has already been refreshed"
 	case now.After(d.refreshedAt.Add(refreshWindow)):
 		return nil, "token has already been refreshed more than 30 seconds in the past"
 	case now.Before(d.refreshedAt.Add(-refreshWindow)):
@@ -194,6 +205,8 @@ func (e *Emulator) tokenResponse(doc *tokenDoc, values map[string]string, auth *
 	if _, sent := values[fieldScope]; sent {
 		body = body.with("scope", "full")
 	}
-	body = body.with("authentication", auth.authentication())
+	if e.version.authenticationInTokenResponse() {
+		body = body.with("authentication", auth.authentication())
+	}
 	return jsonResponse(http.StatusOK, body)
 }

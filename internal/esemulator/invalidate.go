@@ -23,15 +23,44 @@ import (
 	"time"
 )
 
-var invalidateParser = objectParser{
-	name:   "invalidate_token",
-	fields: []string{fieldToken, fieldRefreshToken, fieldRealmName, fieldUsername},
-	build: func(v map[string]string) *esError {
-		if v[fieldToken] != "" && v[fieldRefreshToken] != "" {
-			return illegalArgument("only one of [token, refresh_token] may be sent per request")
+// invalidateParser is RestInvalidateTokenAction's PARSER in the emulated
+// version. From 6.7 the "only one of" check runs in its constructor (so it is
+// wrapped as a parse error); in 6.2–6.6 the REST action made it after
+// parsing (6.2 source), see checkLegacyInvalidate.
+func (v esVersion) invalidateParser() objectParser {
+	p := objectParser{name: "invalidate_token", fields: v.invalidateFields(), dialect: v.parseDialect()}
+	if v.atLeast(6, 7, 0) {
+		p.build = func(v map[string]string) *esError {
+			if v[fieldToken] != "" && v[fieldRefreshToken] != "" {
+				return illegalArgument(onlyOneToken)
+			}
+			return nil
 		}
+	}
+	return p
+}
+
+const onlyOneToken = "only one of [token, refresh_token] may be sent per request"
+
+// checkLegacyInvalidate makes the checks of 6.0–6.6's REST action and
+// request: 6.0–6.1 require "token" (ConstructingObjectParser's "Required
+// [token]"); 6.2–6.6 refuse both fields (6.2 source). Either then requires
+// a token string: the wording "token string must be provided" is
+// 7.x's and unverified for 6.x.
+func (v esVersion) checkLegacyInvalidate(values map[string]string) *esError {
+	if v.atLeast(6, 7, 0) {
 		return nil
-	},
+	}
+	if _, sent := values[fieldToken]; !sent && !v.atLeast(6, 2, 0) {
+		return illegalArgument("Required [" + fieldToken + "]")
+	}
+	if values[fieldToken] != "" && values[fieldRefreshToken] != "" {
+		return illegalArgument(onlyOneToken)
+	}
+	if values[fieldToken] == "" && values[fieldRefreshToken] == "" {
+		return validationError([]string{"token string must be provided"})
+	}
+	return nil
 }
 
 // invalidateRequest is InvalidateTokenRequest as RestInvalidateTokenAction builds it.
@@ -83,23 +112,26 @@ func (r invalidateRequest) byRealmOrUser() bool {
 
 // invalidateToken serves DELETE /_security/oauth2/token.
 func (e *Emulator) invalidateToken(req *request) response {
-	values, fail := jsonBody(req, invalidateParser)
+	values, fail := jsonBody(req, e.version.invalidateParser())
 	if fail != nil {
 		return *fail
 	}
 	if x := unrecognizedParams(req); x != nil {
 		return x.response()
 	}
+	if x := e.version.checkLegacyInvalidate(values); x != nil {
+		return x.response()
+	}
 	ir := newInvalidateRequest(values)
 	if errs := ir.validate(); len(errs) > 0 {
 		return validationError(errs).response()
 	}
-	if x := authorize(actionInvalidateToken, req.who); x != nil {
+	if x := e.authorize(actionInvalidateToken, req.who); x != nil {
 		return x.response()
 	}
 	e.invalidateCalls.Add(1)
 	if !e.tokenServiceEnabled() {
-		return featureNotEnabledError().response()
+		return e.tokensDisabledError().response()
 	}
 	return e.runInvalidate(req, ir)
 }
@@ -110,23 +142,69 @@ func (e *Emulator) invalidate(ir invalidateRequest, now time.Time, failures int)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if ir.byRealmOrUser() {
-		return counters(e.tokens.invalidate(e.tokens.activeHalves(ir, now), failures))
+		return e.answer(e.tokens.invalidate(e.tokens.activeHalves(ir, now), failures))
 	}
 	token, refresh := ir.tokenString, ir.tokenType == tokenTypeRefresh
+	if e.version.unknownTokenIsError() {
+		// Before 7.7.1 neither check below existed: a token that cannot be
+		// decoded, and any token while the index is missing, is unknown.
+		return e.invalidateOne(token, refresh, now, failures)
+	}
 	if !wellFormedToken(token) && !e.tokens.isFixture(token) {
 		return notFoundCounters()
 	}
 	if !e.tokens.indexExists {
 		return securityException(http.StatusBadRequest, "failed to invalidate token").response()
 	}
+	return e.invalidateOne(token, refresh, now, failures)
+}
+
+// invalidateOne invalidates the access or refresh half holding token.
+func (e *Emulator) invalidateOne(token string, refresh bool, now time.Time, failures int) response {
 	doc := e.tokens.byAccess(token, now)
 	if refresh {
 		doc = e.tokens.byRefresh(token, now)
 	}
 	if doc == nil {
+		return e.unknownToken(refresh)
+	}
+	return e.answer(e.tokens.invalidate([]half{{doc: doc, refresh: refresh}}, failures))
+}
+
+// unknownToken answers a token no document holds: 404 with zero counters
+// from 7.7.1, before that the errors TokenService raised (PR #54532's
+// description and diff; shared reference §4.4): 401 "token malformed" for
+// an access token, 400 invalid_grant for a refresh token.
+func (e *Emulator) unknownToken(refresh bool) response {
+	if !e.version.unknownTokenIsError() {
 		return notFoundCounters()
 	}
-	return counters(e.tokens.invalidate([]half{{doc: doc, refresh: refresh}}, failures))
+	if refresh {
+		return invalidGrantError("could not refresh the requested token").response()
+	}
+	return malformedTokenError().response()
+}
+
+// answer renders an outcome in the emulated version's shape (esVersion.answerShape).
+func (e *Emulator) answer(o outcome) response {
+	shape := e.version.answerShape()
+	if shape == shapeCounters {
+		return counters(o)
+	}
+	created := len(o.errors) == 0 && o.invalidated > 0 && o.previously == 0
+	if shape == shapeCreatedAndCounters {
+		resp := counters(o)
+		resp.value = append(obj("created", created), resp.value.(object)...)
+		return resp
+	}
+	if len(o.errors) > 0 {
+		// 6.0–6.6 have no error counters: the failed update fails the
+		// request. Emulator's choice (unverified): a 500 carrying the
+		// bulk item's error.
+		x := newError(http.StatusInternalServerError, "exception", "failed to invalidate token")
+		return x.response()
+	}
+	return jsonResponse(http.StatusOK, obj("created", created || e.version.alwaysCreated()))
 }
 
 // half is the access or the refresh half of a token document.

@@ -38,8 +38,9 @@ const (
 // Elasticsearch's ConstructingObjectParser does, with its error messages
 // and [line:column] locations.
 type objectParser struct {
-	name   string
-	fields []string
+	name    string
+	fields  []string
+	dialect parseDialect // how an unknown field is reported
 	// build is the constructor; a non-nil error is wrapped like buildTarget wraps it.
 	build func(values map[string]string) *esError
 }
@@ -104,7 +105,7 @@ func (p objectParser) entry(l *lexer, values map[string]string) *esError {
 		return x
 	}
 	if !slices.Contains(p.fields, name) {
-		return parseError(fieldLoc, fmt.Sprintf("[%s] unknown field [%s]", p.name, name))
+		return p.unknownField(fieldLoc, name)
 	}
 	if kind != "VALUE_STRING" {
 		return parseError(valueLoc, fmt.Sprintf("[%s] %s doesn't support values of type: %s", p.name, name, kind))
@@ -117,6 +118,19 @@ func (p objectParser) entry(l *lexer, values map[string]string) *esError {
 	values[name] = s
 	l.lastField, l.lastValue = name, valueLoc
 	return nil
+}
+
+// unknownField is ObjectParser's error for an undeclared field, in the
+// dialect of the emulated version (see esVersion.parseDialect).
+func (p objectParser) unknownField(loc, name string) *esError {
+	msg := fmt.Sprintf("[%s] unknown field [%s]", p.name, name)
+	switch p.dialect {
+	case dialectIllegalArgument:
+		return illegalArgument(msg + ", parser not found")
+	case dialectParserNotFound:
+		return parseError(loc, msg+", parser not found")
+	}
+	return parseError(loc, msg)
 }
 
 func (p objectParser) construct(values map[string]string) *esError {

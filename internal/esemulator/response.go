@@ -62,7 +62,7 @@ func (e *Emulator) write(w http.ResponseWriter, req *request, resp response) {
 	for k, vs := range resp.header {
 		h[k] = append(h[k], vs...)
 	}
-	if !resp.noProduct {
+	if !resp.noProduct && e.version.productHeader() {
 		h.Set("X-Elastic-Product", "Elasticsearch")
 	}
 	if id := req.http.Header.Get("X-Opaque-Id"); id != "" {

@@ -51,12 +51,11 @@ func (r *request) responseContentType() string {
 
 type handlerFunc func(*Emulator, *request) response
 
-// route is one registered path. Legacy routes exist only for requests made
-// with REST API compatibility version 7, as RestController registers them.
+// route is one registered path. Legacy (/_xpack) routes exist as each
+// generation registers them: see esVersion.xpackRoutes.
 type route struct {
 	handlers map[string]handlerFunc
-	compatV7 bool   // registered only for compatible-with=7 requests
-	current  string // the path that replaced this legacy one
+	current  string // for a legacy route, the path that replaced it
 }
 
 // methodOrder is RestRequest.Method's declaration order, used for Allow.
@@ -69,9 +68,9 @@ var routes = map[string]route{
 		http.MethodGet: (*Emulator).authenticateInfo}},
 	"/_security/oauth2/token": {handlers: map[string]handlerFunc{
 		http.MethodPost: (*Emulator).getToken, http.MethodDelete: (*Emulator).invalidateToken}},
-	"/_xpack/security/_authenticate": {compatV7: true, current: "/_security/_authenticate", handlers: map[string]handlerFunc{
+	"/_xpack/security/_authenticate": {current: "/_security/_authenticate", handlers: map[string]handlerFunc{
 		http.MethodGet: (*Emulator).authenticateInfo}},
-	"/_xpack/security/oauth2/token": {compatV7: true, current: "/_security/oauth2/token", handlers: map[string]handlerFunc{
+	"/_xpack/security/oauth2/token": {current: "/_security/oauth2/token", handlers: map[string]handlerFunc{
 		http.MethodPost: (*Emulator).getToken, http.MethodDelete: (*Emulator).invalidateToken}},
 }
 
@@ -89,10 +88,9 @@ func (e *Emulator) handle(req *request) response {
 	if x := e.negotiate(req); x != nil {
 		return x.response()
 	}
-	rt, found := routes[req.path]
-	if !found || (rt.compatV7 && req.apiVersion != 7) {
-		return simpleError(http.StatusBadRequest, fmt.Sprintf("no handler found for uri [%s] and method [%s]",
-			req.http.URL.RequestURI(), req.http.Method), false)
+	rt, warn, found := e.lookup(req)
+	if !found {
+		return e.noHandler(req)
 	}
 	h := rt.handlers[req.http.Method]
 	if h == nil {
@@ -104,12 +102,46 @@ func (e *Emulator) handle(req *request) response {
 	}
 	req.who = who
 	resp := h(e, req)
-	if rt.current != "" {
+	if warn {
 		m := req.http.Method
 		resp.addHeader("Warning", e.version.warning(fmt.Sprintf(
 			"[%s %s] is deprecated! Use [%s %s] instead.", m, req.path, m, rt.current)))
 	}
 	return resp
+}
+
+// lookup finds the route of a request as the emulated version registers
+// it, and whether its answer carries the deprecation Warning.
+func (e *Emulator) lookup(req *request) (rt route, warn, found bool) {
+	rt, found = routes[req.path]
+	switch {
+	case !found || req.path == "/":
+		return rt, false, found
+	case rt.current == "":
+		return rt, false, e.version.routesSecurityPrefix()
+	}
+	switch e.version.xpackRoutes() {
+	case xpackCurrent:
+		return rt, false, true
+	case xpackDeprecated:
+		return rt, true, true
+	case xpackCompatV7:
+		return rt, true, req.apiVersion == 7
+	}
+	return rt, false, false
+}
+
+// noHandler is RestController.handleBadRequest's answer to an unknown path:
+// JSON without a status field from 7.0, plain text in 6.x.
+func (e *Emulator) noHandler(req *request) response {
+	if e.version.plainTextNoHandler() {
+		return response{status: http.StatusBadRequest, header: http.Header{},
+			contentType: "text/plain; charset=UTF-8",
+			body: []byte(fmt.Sprintf("No handler found for uri [%s] and method [%s]",
+				req.http.URL.RequestURI(), req.http.Method))}
+	}
+	return simpleError(http.StatusBadRequest, fmt.Sprintf("no handler found for uri [%s] and method [%s]",
+		req.http.URL.RequestURI(), req.http.Method), false)
 }
 
 // methodNotAllowed answers OPTIONS with the allowed methods, anything else with 405.

@@ -155,8 +155,13 @@ func TestWithVersionRefusesVersionsItDoesNotEmulate(t *testing.T) {
 
 	g.Expect(esemulator.ValidateVersion("8.19.7")).To(Succeed())
 	g.Expect(esemulator.ValidateVersion("9.0.0")).To(Succeed())
-	g.Expect(esemulator.ValidateVersion("7.17.0")).To(MatchError(ContainSubstring("only Elasticsearch 8.x and 9.x")))
+	g.Expect(esemulator.ValidateVersion("6.0.0")).To(Succeed())
+	g.Expect(esemulator.ValidateVersion("7.17.0")).To(Succeed())
+	g.Expect(esemulator.ValidateVersion("5.6.16")).To(MatchError(ContainSubstring("only Elasticsearch 6.0.0 through 9.x")))
+	g.Expect(esemulator.ValidateVersion("10.0.0")).To(MatchError(ContainSubstring("only Elasticsearch 6.0.0 through 9.x")))
 	g.Expect(esemulator.ValidateVersion("8.19")).To(HaveOccurred())
+	g.Expect(esemulator.ValidateVersion("8.19.x")).To(HaveOccurred())
+	g.Expect(esemulator.ValidateVersion("8.019.1")).To(HaveOccurred())
 	g.Expect(func() { esemulator.WithVersion("10.0.0") }).To(Panic())
 }
 

@@ -57,6 +57,7 @@ type tokenDoc struct {
 // tokenStore is the tokens index. Its caller holds Emulator.mu.
 type tokenStore struct {
 	transportID  uint64
+	uuidPayload  bool // tokens carry a 22-character UUID (before 8.10), not 24 random bytes
 	removerDelay time.Duration
 	indexExists  bool
 	indexUUID    string
@@ -96,12 +97,19 @@ func (s *tokenStore) mint(owner identity, client *identity, withRefresh bool, no
 	return d
 }
 
-// newToken encodes [VInt transport version][VInt 24][24 random bytes] in
-// standard base64: 40 characters, opaque to clients.
+// newToken encodes [VInt version][VInt 24][24 random bytes] (8.10+) or
+// [VInt version][VInt 22][22-character UUID] (earlier) in standard base64,
+// opaque to clients. Unverified for 6.x–7.1, whose tokens were encrypted
+// blobs: the emulator gives them the 7.2 layout, which clients never read.
 func (s *tokenStore) newToken() string {
 	raw := binary.AppendUvarint(nil, s.transportID)
-	raw = binary.AppendUvarint(raw, tokenBytes)
-	raw = append(raw, randomBytes(tokenBytes)...)
+	if s.uuidPayload {
+		raw = binary.AppendUvarint(raw, legacyTokenChars)
+		raw = append(raw, randomID(16)[:legacyTokenChars]...)
+	} else {
+		raw = binary.AppendUvarint(raw, tokenBytes)
+		raw = append(raw, randomBytes(tokenBytes)...)
+	}
 	return base64.StdEncoding.EncodeToString(raw)
 }
 

@@ -17,17 +17,27 @@ limitations under the License.
 package esemulator
 
 import (
+	"crypto/sha1" //nolint:gosec // a plausible build hash, not a security use
+	"encoding/hex"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 )
 
+// Oldest and newest major versions emulated.
+const (
+	minMajor = 6
+	maxMajor = 9
+)
+
 // esVersion describes the emulated Elasticsearch release.
 type esVersion struct {
 	number      string
 	major       int
-	transportID uint64 // the TransportVersion id prefixed to every token
+	minor       int
+	patch       int
+	transportID uint64 // the version id prefixed to every token
 	lucene      string
 	minWire     string
 	minIndex    string
@@ -35,7 +45,8 @@ type esVersion struct {
 	buildDate   string
 }
 
-// ValidateVersion reports whether v is a version WithVersion accepts: 8.x.y or 9.x.y.
+// ValidateVersion reports whether v is a version WithVersion accepts:
+// MAJOR.MINOR.PATCH from 6.0.0 through 9.x.
 func ValidateVersion(v string) error {
 	_, err := parseVersion(v)
 	return err
@@ -43,32 +54,98 @@ func ValidateVersion(v string) error {
 
 func parseVersion(v string) (esVersion, error) {
 	parts := strings.Split(v, ".")
-	nums := make([]int, len(parts))
+	if len(parts) != 3 {
+		return esVersion{}, fmt.Errorf("version %q is not MAJOR.MINOR.PATCH", v)
+	}
+	nums := make([]int, 3)
 	for i, p := range parts {
 		n, err := strconv.Atoi(p)
-		if err != nil || n < 0 {
+		if err != nil || n < 0 || strconv.Itoa(n) != p {
 			return esVersion{}, fmt.Errorf("version %q is not MAJOR.MINOR.PATCH", v)
 		}
 		nums[i] = n
 	}
-	if len(nums) != 3 {
-		return esVersion{}, fmt.Errorf("version %q is not MAJOR.MINOR.PATCH", v)
+	if nums[0] < minMajor || nums[0] > maxMajor || nums[1] > 99 || nums[2] > 99 {
+		return esVersion{}, fmt.Errorf("version %q: only Elasticsearch 6.0.0 through 9.x is emulated", v)
 	}
-	switch nums[0] {
+	ver := esVersion{number: v, major: nums[0], minor: nums[1], patch: nums[2],
+		buildDate: "2025-11-20T10:31:27.454259211Z"}
+	ver.fillBuild()
+	return ver, nil
+}
+
+// atLeast reports whether the version is major.minor.patch or later.
+func (v esVersion) atLeast(major, minor, patch int) bool {
+	if v.major != major {
+		return v.major > major
+	}
+	if v.minor != minor {
+		return v.minor > minor
+	}
+	return v.patch >= patch
+}
+
+// fillBuild sets what GET / reports about the build. The compatibility
+// versions are each generation's (6.x: 5.6.0 wire, 5.0.0 index; 7.x:
+// 6.8.0, 6.0.0-beta1; 8.x: 7.17.0, 7.0.0; 9.x: 8.19.0, 8.0.0). The build
+// hash is derived from the version, so stable and plausible, not real.
+func (v *esVersion) fillBuild() {
+	sum := sha1.Sum([]byte("esemulator " + v.number)) //nolint:gosec // see import
+	hash := hex.EncodeToString(sum[:])
+	switch v.major {
+	case 6:
+		v.minWire, v.minIndex = "5.6.0", "5.0.0"
+		// 6.x reports and warns with Build.shortHash(): 7 hex digits.
+		hash = hash[:7]
+	case 7:
+		v.minWire, v.minIndex = "6.8.0", "6.0.0-beta1"
 	case 8:
-		return esVersion{number: v, major: 8, transportID: 8_841_0_00, lucene: "9.12.2",
-			minWire: "7.17.0", minIndex: "7.0.0",
-			buildHash: "c8e4fb8f2b6a2cb2a0f3e2ad3c06ab3e1b1c7f4d", buildDate: "2025-11-20T10:31:27.454259211Z"}, nil
+		v.minWire, v.minIndex = "7.17.0", "7.0.0"
 	case 9:
-		return esVersion{number: v, major: 9, transportID: 9_112_0_00, lucene: "10.2.2",
-			minWire: "8.19.0", minIndex: "8.0.0",
-			buildHash: "4f5a2a7c6e1d3b9a8c0e2f4d6b8a1c3e5f7d9b0a", buildDate: "2025-11-20T10:31:27.454259211Z"}, nil
+		v.minWire, v.minIndex = "8.19.0", "8.0.0"
+	}
+	v.buildHash = hash
+	v.lucene = luceneVersion(v.major, v.minor)
+	v.transportID = transportID(v.major, v.minor, v.patch)
+}
+
+// luceneVersion is the Lucene release bundled with each minor, from the
+// Elasticsearch release notes (per minor, not per patch: unverified for
+// patches that upgraded Lucene).
+func luceneVersion(major, minor int) string {
+	byMinor := map[int][]string{
+		6: {"7.0.1", "7.1.0", "7.2.1", "7.3.1", "7.4.0", "7.5.0", "7.6.0", "7.7.0", "7.7.3"},
+		7: {"8.0.0", "8.0.0", "8.0.0", "8.1.0", "8.2.0", "8.3.0", "8.4.0", "8.5.1", "8.5.1", "8.6.0",
+			"8.7.0", "8.7.0", "8.8.0", "8.8.2", "8.9.0", "8.9.0", "8.10.1", "8.11.1"},
+	}
+	switch list := byMinor[major]; {
+	case major == 8:
+		return "9.12.2"
+	case major == 9:
+		return "10.2.2"
+	case minor < len(list):
+		return list[minor]
 	default:
-		return esVersion{}, fmt.Errorf("version %q: only Elasticsearch 8.x and 9.x are emulated", v)
+		return list[len(list)-1]
 	}
 }
 
+// transportID is the version id tokens start with: Version.id
+// (major*1000000 + minor*10000 + patch*100 + 99) before 8.x, a
+// TransportVersion id from 8.x on (as this emulator always did for 8.x and 9.x).
+func transportID(major, minor, patch int) uint64 {
+	switch major {
+	case 8:
+		return 8_841_0_00
+	case 9:
+		return 9_112_0_00
+	}
+	return uint64(major*1_000_000 + minor*10_000 + patch*100 + 99)
+}
+
 // warning formats a deprecation Warning header value as Elasticsearch does.
+// Unverified: some 6.x/7.x releases appended a quoted date to the value; the
+// emulator never does.
 func (v esVersion) warning(msg string) string {
 	return fmt.Sprintf("299 Elasticsearch-%s-%s \"%s\"", v.number, v.buildHash, msg)
 }
@@ -93,8 +170,15 @@ func compatibleWith(mediaType string) int {
 
 // negotiate picks the REST API version of a request like
 // RestCompatibleVersionHelper.getCompatibleVersion, or fails with
-// media_type_header_exception.
+// media_type_header_exception. REST API compatibility exists from 8.0
+// (RestApiVersion); before, the request is served as the current version
+// whatever its media types say (unverified for 7.11–7.17, which parsed
+// compatible-with=7 ahead of 8.0).
 func (e *Emulator) negotiate(req *request) *esError {
+	if e.version.major < 8 {
+		req.apiVersion = e.version.major
+		return nil
+	}
 	accept, ctype := req.http.Header.Get("Accept"), req.http.Header.Get("Content-Type")
 	aV, cV := compatibleWith(accept), compatibleWith(ctype)
 	cur := e.version.major
@@ -143,24 +227,27 @@ func orNull(s string) string {
 	return s
 }
 
-// clusterInfo is the body of GET /.
+// clusterInfo is the body of GET /. build_flavor and build_type appeared in
+// 6.3 (the default and OSS distributions); the tagline never changed.
 func (e *Emulator) clusterInfo() object {
 	v := e.version
+	version := obj("number", v.number)
+	if v.atLeast(6, 3, 0) {
+		version = version.with("build_flavor", "default").with("build_type", "docker")
+	}
+	version = append(version, obj(
+		"build_hash", v.buildHash,
+		"build_date", v.buildDate,
+		"build_snapshot", false,
+		"lucene_version", v.lucene,
+		"minimum_wire_compatibility_version", v.minWire,
+		"minimum_index_compatibility_version", v.minIndex,
+	)...)
 	return obj(
 		"name", "es-emulator",
 		"cluster_name", "es-emulator",
 		"cluster_uuid", e.clusterUUID,
-		"version", obj(
-			"number", v.number,
-			"build_flavor", "default",
-			"build_type", "docker",
-			"build_hash", v.buildHash,
-			"build_date", v.buildDate,
-			"build_snapshot", false,
-			"lucene_version", v.lucene,
-			"minimum_wire_compatibility_version", v.minWire,
-			"minimum_index_compatibility_version", v.minIndex,
-		),
+		"version", version,
 		"tagline", "You Know, for Search",
 	)
 }

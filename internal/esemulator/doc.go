@@ -1,0 +1,114 @@
+/*
+Copyright 2026 The Token Revocation Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+// Package esemulator is an in-memory emulator of Elasticsearch's token APIs.
+// TEST TOOL ONLY; the operator never imports it.
+//
+// It follows the project's behaviour reference (elasticsearch-token-api.md,
+// shared with the operator's design documents): get token (password,
+// client_credentials and refresh_token grants), invalidate token (all four
+// modes, with Elasticsearch's counters, status codes and error bodies),
+// GET / and GET /_security/_authenticate, with Basic, ApiKey and Bearer
+// authentication and the X-Elastic-Product header the official clients check.
+//
+// # Generations
+//
+// WithVersion (the command's --version) picks any release from 6.0.0
+// through 9.x; the default is DefaultVersion. The emulator then answers as
+// that generation does. Each difference is coded in generations.go (or next
+// to its use) with its source. Numbers refer to the notes below; (u) marks
+// an unverified boundary or detail, chosen as stated.
+//
+//	Paths of invalidate (DELETE) and get token (POST) [routes]
+//	  6.0–6.6        /_xpack/security/oauth2/token only
+//	  6.7–6.8        /_xpack/... and /_security/... (1), neither with a Warning
+//	  7.x            /_security/...; /_xpack/... works and adds a Warning
+//	  8.x            /_security/...; /_xpack/... only for compatible-with=7, with a Warning
+//	  9.x            /_security/... only
+//	Warning value    299 Elasticsearch-<version>-<build hash> "[DELETE /_xpack/security/oauth2/token]
+//	                 is deprecated! Use [DELETE /_security/oauth2/token] instead." (no date appended (u))
+//	Unknown path     6.x: 400 text/plain "No handler found for uri [...] and method [...]";
+//	                 7.0+ (u): 400 {"error":"no handler found for uri [...] and method [...]"}
+//	Invalidate fields
+//	  6.0–6.1        token (required: "Required [token]")
+//	  6.2–6.6        token or refresh_token (both: "only one of [token, refresh_token] ...")
+//	  6.7+           token, refresh_token, realm_name, username [PR #35388, #36766]
+//	Successful invalidation body
+//	  6.0–6.6        {"created":bool}; 6.2–6.6 say true even for an invalidated token (2)
+//	  6.7–6.8        {"created":bool,"invalidated_tokens":n,"previously_invalidated_tokens":n,"error_count":n} (3)
+//	  7.0+           {"invalidated_tokens":n,"previously_invalidated_tokens":n,"error_count":n[,"error_details":[...]]}
+//	Unknown token (no document holds it)
+//	  6.x–7.7.0      access: 401 security_exception "token malformed" with WWW-Authenticate: Bearer
+//	                 realm="security", error="invalid_token", error_description="The access token is
+//	                 malformed"; refresh: 400 security_exception "invalid_grant" with the header
+//	                 error_description: could not refresh the requested token (4)
+//	  7.7.1+ (u)     404 with zero counters; a tokens index that does not exist yet: 400
+//	                 security_exception "failed to invalidate token" (4)
+//	Unknown body field (5)
+//	  6.0–6.3        400 illegal_argument_exception "[invalidate_token] unknown field [f], parser not found"
+//	  6.4–7.6        400 x_content_parse_exception "[1:2] [invalidate_token] unknown field [f], parser not found"
+//	  7.7+ (u)       400 x_content_parse_exception "[1:2] [invalidate_token] unknown field [f]"
+//	X-Elastic-Product: Elasticsearch    from 7.14 (before, the official clients' product check fails)
+//	Get token        grant types: password (6.0), refresh_token (6.2), client_credentials and _kerberos
+//	                 (6.5 (u)); a password grant returns a refresh token from 6.2; "authentication"
+//	                 in the answer from 7.11; a refresh token refreshed twice: "token has already been
+//	                 refreshed" before 7.2, the same new pair within 30 seconds from 7.2
+//	ApiKey           authentication and the ApiKey challenge from 6.7
+//	Tokens disabled  6.x: 500 illegal_state_exception "tokens are not enabled"; 7.0+ (u): 400
+//	                 feature_not_enabled_exception
+//	403 wording      "action [a] is unauthorized for user [u]" (6.x–7.15); "... with roles [r], this
+//	                 action is granted by the cluster privileges [...]" (7.16–7.17 (u)); "... with
+//	                 effective roles [r], ..." (8.x+)
+//	Media types      REST API compatibility (compatible-with) negotiated from 8.0 only (u)
+//	GET /            number; build_flavor and build_type from 6.3; build_hash (7 hex digits in 6.x,
+//	                 40 from 7.0; derived from the version, not real); lucene_version per minor from
+//	                 the release notes (u per patch); minimum wire/index compatibility 5.6.0/5.0.0
+//	                 (6.x), 6.8.0/6.0.0-beta1 (7.x), 7.17.0/7.0.0 (8.x), 8.19.0/8.0.0 (9.x); tagline
+//	                 "You Know, for Search"
+//	Token strings    base64 of [VInt version id][VInt 22][22-char UUID] before 8.10, [..][VInt 24][24
+//	                 random bytes] from 8.10 (6.x–7.1 encrypted theirs (u); clients never read them)
+//
+// Sources:
+//   - [routes] RestInvalidateTokenAction and RestGetTokenAction at 6.0 and 6.2
+//     (registerHandler on /_xpack only), 7.x (ReplacedRoute, "TODO: remove
+//     deprecated endpoint in 8.0.0") and 8.x (Route.replaces(..., V_7));
+//     issue #35958 and PR #36293 (the 7.0 deprecation); RestController's
+//     deprecation message; 6.x "No handler found" as text/plain from client
+//     reports of 5.x/6.x servers.
+//   - (1) PR #36379 added the /_security paths to 6.x, undocumented and
+//     without deprecating /_xpack; its first release is unverified, 6.7 is
+//     chosen (6.x work merged after 6.6 branched, like #36766, shipped in 6.7).
+//   - (2) Issue #35115 (v6.4.2 TokenService "always returns created: true");
+//     fixed by PR #35388, so 6.7.
+//   - (3) PR #35388 ("After backporting to 6.x, `created` will be removed
+//     from master"), PR #36893 (7.0 removes "created"), the 6.x
+//     token/10_basic.yml ({created: true} after invalidating by username).
+//     The value follows the 7.0 bwc rule of InvalidateTokenResponse:
+//     invalidated > 0, none previously, no error. Unverified: its position.
+//   - (4) Issue #53323, PR #54532 (7.8.0), backport #56741 to 7.7 (commit
+//     5ed4e7cc), opened after 7.7.0 shipped; 7.7.1 is chosen.
+//   - (5) ObjectParser before PR #31030 (June 2018) threw
+//     IllegalArgumentException; #31030 made it XContentParseException
+//     (6.4); PR #50938 (January 2020) dropped ", parser not found".
+//   - Get token: 6.0 reference page (password grant only), refresh tokens in
+//     6.2 (6.3 reference page), CreateTokenResponse V_7_11_0, TokenService.
+//   - Tokens disabled: 6.0 TokenService.ensureEnabled; FeatureNotEnabledException.
+//
+// Not emulated per generation: JSON syntax and field type errors (always
+// 8.x's x_content_parse_exception), 405 and unrecognized-parameter texts,
+// the GET /_security/_authenticate body, and 6.0–6.1's created: false for an
+// expired token (the emulator invalidates it like later versions).
+package esemulator

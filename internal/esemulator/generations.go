@@ -1,0 +1,250 @@
+/*
+Copyright 2026 The Token Revocation Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package esemulator
+
+// This file holds every per-generation difference the emulator makes, each
+// with its source; doc.go tables them. "Unverified" marks a boundary or a
+// detail chosen without a source saying so.
+
+// xpackMode is how a version routes the /_xpack/security/... paths.
+type xpackMode int
+
+const (
+	// xpackCurrent: the only (6.0–6.6) or an equal (6.7–6.8) path, no warning.
+	xpackCurrent xpackMode = iota
+	// xpackDeprecated: routed for every request, answered with a Warning (7.x).
+	xpackDeprecated
+	// xpackCompatV7: routed only for compatible-with=7 requests, with a Warning (8.x).
+	xpackCompatV7
+	// xpackNone: not routed (9.x).
+	xpackNone
+)
+
+// xpackRoutes: 6.x registered only DELETE/POST /_xpack/security/oauth2/token
+// (6.0, 6.2 RestInvalidateTokenAction: controller.registerHandler); 7.x
+// registered it as a ReplacedRoute of /_security/... ("TODO: remove
+// deprecated endpoint in 8.0.0"), answering with RestController's deprecation
+// Warning; 8.x registers it only for RestApiVersion.V_7 (Route.replaces(...,
+// V_7)); 9.x has no V_7 compatibility, so no such route.
+func (v esVersion) xpackRoutes() xpackMode {
+	switch v.major {
+	case 6:
+		return xpackCurrent
+	case 7:
+		return xpackDeprecated
+	case 8:
+		return xpackCompatV7
+	}
+	return xpackNone
+}
+
+// routesSecurityPrefix: /_security/... exists from 7.0 (PR #36293, issue
+// #35958) and, undocumented and without deprecating /_xpack, in 6.x after
+// PR #36379 ("adds support for the /_security endpoints in 6.x to facilitate
+// ... a mixed 6.x/7.x cluster", merged into 6.x in December 2018).
+// Unverified: the first 6.x release holding it; 6.7 is chosen (the 6.x
+// features merged after 6.6's branch, like PR #36766, shipped in 6.7), so
+// a client never relies on it in 6.6.
+func (v esVersion) routesSecurityPrefix() bool {
+	return v.atLeast(6, 7, 0)
+}
+
+// invalidateFields are the fields RestInvalidateTokenAction's parser
+// declares: 6.0–6.1 "token" only (a required constructorArg); 6.2 adds
+// "refresh_token" (6.2 source, 6.3 reference page); 6.7 adds "realm_name"
+// and "username" (PR #35388, backport #36766; 6.7 reference page).
+func (v esVersion) invalidateFields() []string {
+	switch {
+	case v.atLeast(6, 7, 0):
+		return []string{fieldToken, fieldRefreshToken, fieldRealmName, fieldUsername}
+	case v.atLeast(6, 2, 0):
+		return []string{fieldToken, fieldRefreshToken}
+	}
+	return []string{fieldToken}
+}
+
+// answerShape is the body of a successful invalidation.
+type answerShape int
+
+const (
+	// shapeCreated is {"created": bool} (6.0–6.6: RestInvalidateTokenAction
+	// builds it from InvalidateTokenResponse.isCreated()).
+	shapeCreated answerShape = iota
+	// shapeCreatedAndCounters is 6.7–6.8's: the counters of PR #35388 plus
+	// the deprecated "created". Sources: PR #35388 ("After backporting to
+	// 6.x, `created` will be removed from master"), PR #36893 (7.0 "Removes
+	// the created field from the TokensInvalidationResult and the
+	// InvalidateTokenResponse"), the 6.x token/10_basic.yml matching
+	// {created: true} after invalidating by username. Unverified: the key
+	// order (created first here) and the exact rule; the emulator uses the
+	// 7.0 bwc rule of InvalidateTokenResponse.isCreated(): invalidated > 0,
+	// none previously invalidated, no error.
+	shapeCreatedAndCounters
+	// shapeCounters is 7.0+'s TokensInvalidationResult.toXContent.
+	shapeCounters
+)
+
+func (v esVersion) answerShape() answerShape {
+	switch {
+	case v.major >= 7:
+		return shapeCounters
+	case v.atLeast(6, 7, 0):
+		return shapeCreatedAndCounters
+	}
+	return shapeCreated
+}
+
+// alwaysCreated is issue #35115: from 6.2 (tokens stored as documents that
+// invalidation updates) until the fix in PR #35388 (6.7), TokenService read
+// "created" from an UpdateResponse that never carries the source, so the
+// answer is {"created": true} even for a token already invalidated.
+func (v esVersion) alwaysCreated() bool {
+	return v.atLeast(6, 2, 0) && !v.atLeast(6, 7, 0)
+}
+
+// unknownTokenIsError: before PR #54532 (7.8.0; issue #53323) an unknown
+// access token failed with 401 "token malformed" and an unknown refresh
+// token with 400 invalid_grant; since, both answer 404 with zero counters,
+// and a missing tokens index answers 400. The fix was backported to 7.7 by
+// #56741 (commit 5ed4e7cc), opened after 7.7.0 shipped. Unverified: the
+// 7.7 patch; 7.7.1 is chosen.
+func (v esVersion) unknownTokenIsError() bool {
+	return !v.atLeast(7, 7, 1)
+}
+
+// productHeader: X-Elastic-Product: Elasticsearch is sent from 7.14 on
+// (the version go-elasticsearch 7.14+ checks for; issue 11 and the shared
+// reference §5.1).
+func (v esVersion) productHeader() bool {
+	return v.atLeast(7, 14, 0)
+}
+
+// parseDialect is how ObjectParser reports an unknown field.
+type parseDialect int
+
+const (
+	// dialectIllegalArgument: 400 illegal_argument_exception "[name] unknown
+	// field [f], parser not found", no location (ObjectParser.getParser
+	// before PR #31030; 6.0–6.3).
+	dialectIllegalArgument parseDialect = iota
+	// dialectParserNotFound: x_content_parse_exception "[l:c] [name] unknown
+	// field [f], parser not found" (PR #31030, June 2018, so 6.4; the message
+	// is asserted in ObjectParserTests as of PR #42491).
+	dialectParserNotFound
+	// dialectModern: "[l:c] [name] unknown field [f]" (PR #50938 "did you
+	// mean", January 2020). Unverified: 7.7 is chosen as its first release.
+	dialectModern
+)
+
+func (v esVersion) parseDialect() parseDialect {
+	switch {
+	case v.atLeast(7, 7, 0):
+		return dialectModern
+	case v.atLeast(6, 4, 0):
+		return dialectParserNotFound
+	}
+	return dialectIllegalArgument
+}
+
+// plainTextNoHandler: 6.x answers an unknown path with a text/plain "No
+// handler found for uri [...] and method [...]" (RestController of 5.x/6.x,
+// seen as text/plain in clients' reports); 7.0+ with the JSON
+// {"error":"no handler found ..."}. Unverified: 7.0 as the boundary.
+func (v esVersion) plainTextNoHandler() bool {
+	return v.major < 7
+}
+
+// apiKeys: API keys and the "ApiKey" challenge exist from 6.7 (the create
+// API key reference page appears in 6.7).
+func (v esVersion) apiKeys() bool {
+	return v.atLeast(6, 7, 0)
+}
+
+// grantTypes are the get-token grant types CreateTokenRequest accepts:
+// password (6.0 reference page: "Currently only the password grant type is
+// supported"), refresh_token (6.2, with refresh tokens), client_credentials
+// and _kerberos (6.5; unverified). The 7.0+ message order is
+// [password, _kerberos, refresh_token, client_credentials].
+func (v esVersion) grantTypes() []string {
+	switch {
+	case v.atLeast(6, 5, 0):
+		return []string{grantPassword, grantKerberos, grantRefreshToken, grantClientCredentials}
+	case v.atLeast(6, 2, 0):
+		return []string{grantPassword, grantRefreshToken}
+	}
+	return []string{grantPassword}
+}
+
+// tokenRequestFields are the fields RestGetTokenAction's parser declares,
+// following grantTypes.
+func (v esVersion) tokenRequestFields() []string {
+	fields := []string{fieldGrantType, fieldUsername, fieldPassword}
+	if v.atLeast(6, 5, 0) {
+		fields = append(fields, fieldKerberosTicket)
+	}
+	fields = append(fields, fieldScope)
+	if v.atLeast(6, 2, 0) {
+		fields = append(fields, fieldRefreshToken)
+	}
+	return fields
+}
+
+// authenticationInTokenResponse: CreateTokenResponse gained "authentication"
+// in 7.11 (TransportVersion V_7_11_0; shared reference §8).
+func (v esVersion) authenticationInTokenResponse() bool {
+	return v.atLeast(7, 11, 0)
+}
+
+// refreshWindow30s: from 7.2, refreshing one refresh token twice within 30
+// seconds gives the same new pair (shared reference §8, TokenService); a
+// token of an older version is refreshed once only: "token has already
+// been refreshed".
+func (v esVersion) refreshWindow30s() bool {
+	return v.atLeast(7, 2, 0)
+}
+
+// tokensDisabledIsFeatureError: 7.0+ throws FeatureNotEnabledException (400
+// feature_not_enabled_exception); 6.x TokenService.ensureEnabled threw
+// IllegalStateException("tokens are not enabled"), a 500 (6.0 source).
+// Unverified: 7.0 as the boundary.
+func (v esVersion) tokensDisabledIsFeatureError() bool {
+	return v.major >= 7
+}
+
+// unauthorizedStyle is the wording of a 403 for a missing privilege.
+type unauthorizedStyle int
+
+const (
+	// unauthorizedPlain: "action [a] is unauthorized for user [u]" (6.x–7.15).
+	unauthorizedPlain unauthorizedStyle = iota
+	// unauthorizedRoles adds "with roles [r], this action is granted by the
+	// cluster privileges [...]" (7.16–7.17; unverified boundary).
+	unauthorizedRoles
+	// unauthorizedEffectiveRoles says "with effective roles" (8.x+,
+	// AuthorizationDenialMessages).
+	unauthorizedEffectiveRoles
+)
+
+func (v esVersion) unauthorizedStyle() unauthorizedStyle {
+	switch {
+	case v.major >= 8:
+		return unauthorizedEffectiveRoles
+	case v.atLeast(7, 16, 0):
+		return unauthorizedRoles
+	}
+	return unauthorizedPlain
+}
