@@ -28,12 +28,12 @@ const (
 		"expired and deleted (documents are removed 24h after creation), or mistyped"
 	noTokensIndexHint = "the token is unknown to Elasticsearch: this cluster has no tokens index, " +
 		"so it never issued a token (or the index was deleted)"
-	unauthorizedHint   = "check the credentials (username and password, or apiKey)"
-	privilegeHint      = "the credential needs the manage_token cluster privilege"
-	licenseHint        = "the cluster's license does not cover security tokens (Standard or higher is needed)"
-	tokensDisabledHint = "the token service is disabled on this cluster (xpack.security.authc.token.enabled: false)"
+	unauthorizedHint    = "check the credentials (username and password, or apiKey)"
+	privilegeHint       = "the credential needs the manage_token cluster privilege"
+	licenseHint         = "the cluster's license does not cover security tokens (Standard or higher is needed)"
+	tokensDisabledHint  = "the token service is disabled on this cluster (xpack.security.authc.token.enabled: false)"
 	oldUnknownTokenHint = " (Elasticsearch before 7.8 answers an unknown token this way, elastic/elasticsearch#53323)"
-	mediaTypeHint = "this client sends plain application/json, so something between it and Elasticsearch " +
+	mediaTypeHint       = "this client sends plain application/json, so something between it and Elasticsearch " +
 		"changed the headers"
 	notOurAPIHint = "this is not the invalidate token API's answer; check the URL's path"
 	overloadHint  = "Elasticsearch is overloaded"

@@ -119,7 +119,7 @@ func (s *targetState) learn(ctx context.Context, t Target, path apiPath, a *answ
 		s.warned = true
 		// A deprecation is news for the operator's maintainers, never a failure of the revocation.
 		logf.FromContext(ctx).Info("Elasticsearch sent a deprecation warning; revocations go on",
-			"target", t.safeURL(), "path", string(path), "warning", red.String(truncate(warnings[0], MaxTextBytes)))
+			"target", t.safeURL(), "path", string(path), "warning", truncate(red.String(warnings[0]), MaxTextBytes))
 	}
 }
 
@@ -143,24 +143,34 @@ func limitsOf(a *answer) []limit {
 	if a.fromES {
 		out = append(out, limit{lo: v7_14, hi: unbounded})
 	}
-	if !a.trusted() {
-		return out
-	}
-	switch {
-	case a.legacy.created != nil && a.counters != nil:
-		// 6.7–6.8 kept "created" beside the counters; 7.0 dropped it (elastic/elasticsearch#35388).
-		out = append(out, limit{lo: v6_7, hi: v7_0.before()})
-	case a.legacy.created != nil:
-		out = append(out, limit{lo: v6_0, hi: v6_7.before()})
-	case a.counters != nil && !a.fromES && (a.status == http.StatusOK || a.status == http.StatusNotFound):
-		out = append(out, limit{lo: v7_0, hi: v7_14.before()})
-	case a.tokenMalformed() || a.invalidGrant():
-		out = append(out, limit{lo: v6_0, hi: v7_8.before()})
-	case a.unknownFieldOf():
-		need, _ := requirement(a.sent)
-		out = append(out, limit{lo: v6_0, hi: need.before()})
+	if lim, ok := shapeLimit(a); ok {
+		out = append(out, lim)
 	}
 	return out
+}
+
+// shapeLimit is what the shape of an answer trusted as Elasticsearch's says about the version.
+func shapeLimit(a *answer) (limit, bool) {
+	if !a.trusted() {
+		return limit{}, false
+	}
+	answered := a.status == http.StatusOK || a.status == http.StatusNotFound
+	switch {
+	case a.legacy.created != nil && a.counters != nil:
+		// 6.7–6.8 kept "created" beside the counters; 7.0 dropped it (elastic/elasticsearch#35388, #36893).
+		return limit{lo: v6_7, hi: v7_0.before()}, true
+	case a.legacy.created != nil:
+		return limit{lo: v6_0, hi: v6_7.before()}, true
+	case a.counters != nil && !a.fromES && answered:
+		return limit{lo: v7_0, hi: v7_14.before()}, true
+	case a.tokenMalformed() || a.invalidGrant():
+		return limit{lo: v6_0, hi: v7_8.before()}, true
+	case a.unknownFieldOf():
+		need, _ := requirement(a.sent)
+		return limit{lo: v6_0, hi: need.before()}, true
+	default:
+		return limit{}, false
+	}
 }
 
 // requirement is the first release that accepts a request mode, and how to name the mode.

@@ -57,11 +57,13 @@ type genCase struct {
 	steps   []genStep
 }
 
-func invalidated(n int64) es.Result   { return es.Result{InvalidatedTokens: n} }
-func previously(n int64) es.Result    { return es.Result{PreviouslyInvalidatedTokens: n} }
-func step(name string, req es.InvalidateRequest) genStep { return genStep{name: name, req: req, calls: 1} }
+func invalidated(n int64) es.Result { return es.Result{InvalidatedTokens: n} }
+func previously(n int64) es.Result  { return es.Result{PreviouslyInvalidatedTokens: n} }
+func step(name string, req es.InvalidateRequest) genStep {
+	return genStep{name: name, req: req, calls: 1}
+}
 
-func (s genStep) result(r es.Result) genStep         { s.want = r; return s }
+func (s genStep) result(r es.Result) genStep          { s.want = r; return s }
 func (s genStep) fails(k es.Kind, msg string) genStep { s.kind, s.message = k, msg; return s }
 func (s genStep) costs(n int) genStep                 { s.calls = n; return s }
 func (s genStep) learns(v string) genStep             { s.version = v; return s }

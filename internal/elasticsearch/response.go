@@ -100,8 +100,8 @@ type answer struct {
 	esErr       *ErrorCause // the "error" of an Elasticsearch error body; nil when there is none
 	legacy      legacyFacts
 	header      http.Header
-	version     versionRange  // what is known of the target's version when classifying
-	sent        requestMode   // what the request asked for
+	version     versionRange // what is known of the target's version when classifying
+	sent        requestMode  // what the request asked for
 }
 
 type wireCounters struct {
