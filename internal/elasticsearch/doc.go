@@ -31,7 +31,8 @@ limitations under the License.
 //
 // A Target's Version, when set, decides the path, how answers are read, and which requests fail as
 // KindUnsupported before any call. Otherwise what is known is learned from the answers themselves, never
-// from GET / (it runs cluster:monitor/main, which needs the monitor privilege, not manage_token): the
+// from GET / (RestMainAction runs MainAction "cluster:monitor/main", granted by the monitor privilege;
+// manage_token grants only cluster:admin/xpack/security/token/*, ClusterPrivilegeResolver): the
 // exact version in a Warning header, the product header, the answer's shape, and a "no handler found"
 // answer (Elasticsearch's router ran nothing) to the current path followed by the legacy one. Clients
 // keeps what it learned with the target's client, so a known target costs one call per revocation.

@@ -44,11 +44,11 @@ func (c *Clients) Invalidate(ctx context.Context, target Target, req InvalidateR
 
 func (c *Clients) invalidate(ctx context.Context, target Target, req InvalidateRequest, red redactor) (Result, error) {
 	if err := target.Validate(); err != nil {
-		return Result{}, err
+		return Result{Version: configuredText(target)}, err
 	}
 	client, state, err := c.client(target)
 	if err != nil {
-		return Result{}, err
+		return Result{Version: configuredText(target)}, err
 	}
 	p := state.plan()
 	if err := unsupported(p.version, req.mode()); err != nil {
@@ -79,6 +79,14 @@ func (c *Clients) invalidate(ctx context.Context, target Target, req InvalidateR
 	res, err := a.classify()
 	res.Version = a.version.String()
 	return res, err
+}
+
+// configuredText is Target.Version when it is a valid version, else "".
+func configuredText(t Target) string {
+	if v, ok := parseVersion(t.Version); ok {
+		return v.String()
+	}
+	return ""
 }
 
 // send makes one call to path and reads its answer. It goes through the official client's transport
