@@ -123,11 +123,12 @@ func malformedTokenError() *esError {
 	return x
 }
 
-// invalidGrantError is TokenService.invalidGrantException: a 400
-// security_exception "invalid_grant" whose error_description header says why.
-func invalidGrantError(description string) *esError {
+// unknownRefreshTokenError is TokenService.invalidGrantException for a
+// refresh token no document holds: a 400 security_exception "invalid_grant"
+// whose error_description header says why.
+func unknownRefreshTokenError() *esError {
 	x := securityException(http.StatusBadRequest, "invalid_grant")
-	x.header, x.headerName = []string{description}, "error_description"
+	x.header, x.headerName = []string{"could not refresh the requested token"}, "error_description"
 	return x
 }
 

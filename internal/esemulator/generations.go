@@ -126,9 +126,11 @@ func (v esVersion) unknownTokenIsError() bool {
 	return !v.atLeast(7, 7, 1)
 }
 
-// productHeader: X-Elastic-Product: Elasticsearch is sent from 7.14 on
-// (the version go-elasticsearch 7.14+ checks for; issue 11 and the shared
-// reference §5.1).
+// productHeader: X-Elastic-Product: Elasticsearch is sent from 7.14 on, on
+// every answer including routing errors (the 7.14+ RestController adds
+// ELASTIC_PRODUCT_HTTP_HEADER in dispatchRequest and dispatchBadRequest;
+// the 7.7–7.9 RestController has no such header); go-elasticsearch 7.14+
+// checks it.
 func (v esVersion) productHeader() bool {
 	return v.atLeast(7, 14, 0)
 }
@@ -160,10 +162,12 @@ func (v esVersion) parseDialect() parseDialect {
 	return dialectIllegalArgument
 }
 
-// plainTextNoHandler: 6.x answers an unknown path with a text/plain "No
-// handler found for uri [...] and method [...]" (RestController of 5.x/6.x,
-// seen as text/plain in clients' reports); 7.0+ with the JSON
-// {"error":"no handler found ..."}. Unverified: 7.0 as the boundary.
+// plainTextNoHandler: an unknown path gets a text/plain "No handler found
+// for uri [...] and method [...]" in 5.x (RestController; a client's
+// changelog shows the 5.2 answer as text/plain), the JSON {"error":"no
+// handler found ..."} without status in 7.x (RestController.handleBadRequest
+// read at 7.7–7.9 and 7.14+). Unverified: which form 6.x sends; the emulator
+// keeps the text for all of 6.x, so a client must accept both.
 func (v esVersion) plainTextNoHandler() bool {
 	return v.major < 7
 }

@@ -66,7 +66,7 @@ func TestTheOfficialClientSeesEachGenerationOnTheWire(t *testing.T) {
 		{"6.1.4", legacyPath, false, created(true), 401, malformedBody, ""},
 		{"6.5.4", legacyPath, false, created(true), 401, malformedBody, ""},
 		{"6.8.23", legacyPath, false, createdCounts(true, 1, 0), 401, malformedBody, ""},
-		{"7.6.2", legacyPath, false, counts(1, 0), 401, malformedBody, warningFor("7.6.2", 40, xpackDelete)},
+		{"7.6.2", legacyPath, false, counts(1, 0), 401, malformedBody, warningFor("7.6.2")},
 		{"7.10.2", tokenPath, false, counts(1, 0), 404, notFoundBody, ""},
 		{"7.17.29", tokenPath, true, counts(1, 0), 404, notFoundBody, ""},
 		{"8.19.7", tokenPath, true, counts(1, 0), 404, notFoundBody, ""},

@@ -52,17 +52,15 @@ func createdCounts(c bool, invalidated, previously int) string {
 	return created(c)[:len(created(c))-1] + "," + counts(invalidated, previously)[1:]
 }
 
-func noHandlerText(path string) string {
-	return "No handler found for uri [" + path + "] and method [DELETE]"
-}
+// 6.x's and later versions' answers to a DELETE on a path they do not route.
+const (
+	noHandlerText = "No handler found for uri [" + tokenPath + "] and method [DELETE]"
+	noHandlerJSON = `{"error":"no handler found for uri [` + legacyPath + `] and method [DELETE]"}`
+)
 
-func noHandlerJSON(path string) string {
-	return `{"error":"no handler found for uri [` + path + `] and method [DELETE]"}`
-}
-
-// warningFor matches the deprecation Warning of the version (7 hex digits of build hash in 6.x, 40 later).
-func warningFor(version string, hexDigits int, msg string) string {
-	return `^299 Elasticsearch-` + regexp.QuoteMeta(version) + `-[0-9a-f]{` + strconv.Itoa(hexDigits) + `} "` + regexp.QuoteMeta(msg) + `"$`
+// warningFor matches a 7.x deprecation Warning for DELETE on the /_xpack path.
+func warningFor(version string) string {
+	return `^299 Elasticsearch-` + regexp.QuoteMeta(version) + `-[0-9a-f]{40} "` + regexp.QuoteMeta(xpackDelete) + `"$`
 }
 
 type pathAnswer struct {
@@ -79,26 +77,26 @@ func TestEachGenerationInvalidatesOnItsOwnPaths(t *testing.T) {
 		xpack, current pathAnswer // a fresh token on each path
 	}{
 		{"6.0.1", false, created(true), created(false),
-			pathAnswer{200, created(true), ""}, pathAnswer{400, noHandlerText(tokenPath), ""}},
+			pathAnswer{200, created(true), ""}, pathAnswer{400, noHandlerText, ""}},
 		{"6.1.4", false, created(true), created(false),
-			pathAnswer{200, created(true), ""}, pathAnswer{400, noHandlerText(tokenPath), ""}},
+			pathAnswer{200, created(true), ""}, pathAnswer{400, noHandlerText, ""}},
 		// Issue #35115: created is true even for a token already invalidated.
 		{"6.5.4", false, created(true), created(true),
-			pathAnswer{200, created(true), ""}, pathAnswer{400, noHandlerText(tokenPath), ""}},
+			pathAnswer{200, created(true), ""}, pathAnswer{400, noHandlerText, ""}},
 		{"6.8.23", false, createdCounts(true, 1, 0), createdCounts(false, 0, 1),
 			pathAnswer{200, createdCounts(true, 1, 0), ""}, pathAnswer{200, createdCounts(true, 1, 0), ""}},
 		{"7.6.2", false, counts(1, 0), counts(0, 1),
-			pathAnswer{200, counts(1, 0), warningFor("7.6.2", 40, xpackDelete)}, pathAnswer{200, counts(1, 0), ""}},
+			pathAnswer{200, counts(1, 0), warningFor("7.6.2")}, pathAnswer{200, counts(1, 0), ""}},
 		{"7.10.2", false, counts(1, 0), counts(0, 1),
-			pathAnswer{200, counts(1, 0), warningFor("7.10.2", 40, xpackDelete)}, pathAnswer{200, counts(1, 0), ""}},
+			pathAnswer{200, counts(1, 0), warningFor("7.10.2")}, pathAnswer{200, counts(1, 0), ""}},
 		{"7.13.4", false, counts(1, 0), counts(0, 1),
-			pathAnswer{200, counts(1, 0), warningFor("7.13.4", 40, xpackDelete)}, pathAnswer{200, counts(1, 0), ""}},
+			pathAnswer{200, counts(1, 0), warningFor("7.13.4")}, pathAnswer{200, counts(1, 0), ""}},
 		{"7.17.29", true, counts(1, 0), counts(0, 1),
-			pathAnswer{200, counts(1, 0), warningFor("7.17.29", 40, xpackDelete)}, pathAnswer{200, counts(1, 0), ""}},
+			pathAnswer{200, counts(1, 0), warningFor("7.17.29")}, pathAnswer{200, counts(1, 0), ""}},
 		{"8.19.7", true, counts(1, 0), counts(0, 1),
-			pathAnswer{400, noHandlerJSON(legacyPath), ""}, pathAnswer{200, counts(1, 0), ""}},
+			pathAnswer{400, noHandlerJSON, ""}, pathAnswer{200, counts(1, 0), ""}},
 		{"9.1.0", true, counts(1, 0), counts(0, 1),
-			pathAnswer{400, noHandlerJSON(legacyPath), ""}, pathAnswer{200, counts(1, 0), ""}},
+			pathAnswer{400, noHandlerJSON, ""}, pathAnswer{200, counts(1, 0), ""}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.version, func(t *testing.T) {

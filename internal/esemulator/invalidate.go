@@ -180,7 +180,7 @@ func (e *Emulator) unknownToken(refresh bool) response {
 		return notFoundCounters()
 	}
 	if refresh {
-		return invalidGrantError("could not refresh the requested token").response()
+		return unknownRefreshTokenError().response()
 	}
 	return malformedTokenError().response()
 }
