@@ -22,6 +22,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -200,4 +201,23 @@ func (a *atomicHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := a.h
 	a.mu.Unlock()
 	h.ServeHTTP(w, r)
+}
+
+func TestInvalidateSaysWhereARedirectPointsWithoutFollowingIt(t *testing.T) {
+	t.Parallel()
+	g := NewWithT(t)
+	var calls atomic.Int32
+	srv := startServer(t, "http", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		http.Redirect(w, r, "https://admin:"+wrongSecret+"@es.example:9200/es/_security/oauth2/token?sig="+wrongSecret, http.StatusMovedPermanently)
+	}))
+	target := es.Target{URL: srv.URL, APIKey: encodedAPIKey, Version: "8.19.7"}
+
+	res, err := es.NewClients().Invalidate(context.Background(), target, validToken)
+
+	g.Expect(es.KindOf(err)).To(Equal(es.KindInvalidTarget), "fixing the URL lets the revocation proceed")
+	g.Expect(err.Error()).To(ContainSubstring("the server answered 301 redirecting to https://es.example:9200/es/_security/oauth2/token;"))
+	expectNoSecrets(g, err.Error(), []string{wrongSecret})
+	g.Expect(calls.Load()).To(Equal(int32(1)), "the redirect is not followed: it would carry the credentials elsewhere")
+	g.Expect(res.Version).To(Equal("8.19.7"))
 }
