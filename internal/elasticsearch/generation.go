@@ -133,7 +133,7 @@ type limit struct {
 // Warning header naming the version, the product header, and the shape of an answer trusted as
 // Elasticsearch's under what was known before it.
 func limitsOf(a *answer) []limit {
-	var out []limit
+	out := make([]limit, 0, 3)
 	for _, w := range a.header.Values("Warning") {
 		if v, ok := versionFromWarning(w); ok {
 			out = append(out, limit{lo: v.lo, hi: v.hi, exact: v.exact})
