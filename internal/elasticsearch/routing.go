@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"unicode"
 )
 
 // noHandlerError is the error for "no handler found" on every path tried. Elasticsearch registers the
@@ -61,12 +62,19 @@ func (a *answer) redirect() error {
 		"the server answered %d redirecting to %s; set the URL to where Elasticsearch answers", a.status, where))
 }
 
-// safeLocation is a Location header without credentials, query or fragment, bounded.
+// safeLocation is a Location header without credentials, query or fragment, bounded, and with only
+// printable UTF-8 (it is the server's text, headed for status, events and logs).
 func safeLocation(loc string) string {
 	u, err := url.Parse(loc)
 	if err != nil {
 		return "an unparseable location"
 	}
 	u.User, u.RawQuery, u.Fragment, u.ForceQuery = nil, "", "", false
-	return truncate(u.String(), 256)
+	printable := strings.Map(func(r rune) rune {
+		if !unicode.IsPrint(r) {
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(u.String(), ""))
+	return truncate(printable, 256)
 }
