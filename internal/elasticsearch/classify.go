@@ -28,33 +28,39 @@ const (
 		"expired and deleted (documents are removed 24h after creation), or mistyped"
 	noTokensIndexHint = "the token is unknown to Elasticsearch: this cluster has no tokens index, " +
 		"so it never issued a token (or the index was deleted)"
-	unauthorizedHint   = "check the credentials (username and password, or apiKey)"
-	privilegeHint      = "the credential needs the manage_token cluster privilege"
-	licenseHint        = "the cluster's license does not cover security tokens (Standard or higher is needed)"
-	tokensDisabledHint = "the token service is disabled on this cluster (xpack.security.authc.token.enabled: false)"
-	noHandlerHint      = "security may be disabled on this cluster (xpack.security.enabled: false), " +
-		"or the URL's path is wrong"
-	mediaTypeHint = "this client sends plain application/json, so something between it and Elasticsearch " +
+	unauthorizedHint    = "check the credentials (username and password, or apiKey)"
+	privilegeHint       = "the credential needs the manage_token cluster privilege"
+	licenseHint         = "the cluster's license does not cover security tokens (Standard or higher is needed)"
+	tokensDisabledHint  = "the token service is disabled on this cluster (xpack.security.authc.token.enabled: false)"
+	oldUnknownTokenHint = " (Elasticsearch before 7.8 answers an unknown token this way, elastic/elasticsearch#53323)"
+	mediaTypeHint       = "this client sends plain application/json, so something between it and Elasticsearch " +
 		"changed the headers"
 	notOurAPIHint = "this is not the invalidate token API's answer; check the URL's path"
 	overloadHint  = "Elasticsearch is overloaded"
 )
 
-// success classifies a 200: only Elasticsearch's counters body, with the product header, is a Result.
+// success classifies a 200: only Elasticsearch's answer is a Result: the counters (6.7 and later), or
+// {"created": bool} (6.x), with the product header or from a target that may be older than 7.14.
 func (a *answer) success() (Result, error) {
-	if !a.fromES || a.counters == nil {
+	switch {
+	case !a.trusted():
+		return Result{}, a.notElasticsearch()
+	case a.counters != nil:
+		return a.counters.result(), nil
+	case a.legacy.created != nil:
+		return a.createdResult(), nil
+	default:
 		return Result{}, a.notElasticsearch()
 	}
-	return a.counters.result(), nil
 }
 
 // notFound classifies a 404: the counters body means the token is unknown; anything else (a proxy's
 // 404, another API's 404) is not a verdict on the token, so it must not end the revocation.
 func (a *answer) notFound() error {
 	switch {
-	case a.fromES && a.counters != nil:
+	case a.trusted() && a.counters != nil:
 		return newError(KindTokenNotFound, a.status, fmt.Sprintf("Elasticsearch answered %d: %s", a.status, tokenUnknownHint))
-	case a.fromES && a.esErr != nil:
+	case a.trusted() && a.esErr != nil:
 		return a.classified(KindUnavailable, notOurAPIHint)
 	default:
 		return a.notElasticsearch()
@@ -64,16 +70,22 @@ func (a *answer) notFound() error {
 // failure classifies every status other than 200 and 404.
 func (a *answer) failure() error {
 	switch {
+	case a.tokenMalformed():
+		return a.classified(KindTokenNotFound, tokenUnknownHint+oldUnknownTokenHint)
 	case a.status == http.StatusUnauthorized:
 		return a.classified(KindUnauthorized, unauthorizedHint)
 	case a.status == http.StatusForbidden:
 		return a.forbidden()
 	case a.status == http.StatusTooManyRequests:
 		return a.classified(KindUnavailable, overloadHint)
+	case a.tokensDisabled6x():
+		return a.classified(KindTokenServiceDisabled, tokensDisabledHint)
 	case a.status == http.StatusRequestTimeout, a.status >= 500:
 		return a.classified(KindUnavailable, "")
 	case a.status >= 400:
 		return a.badRequest()
+	case a.status >= 300:
+		return a.redirect()
 	default:
 		return newError(KindUnavailable, a.status,
 			fmt.Sprintf("the server answered with unexpected status %d (%s)", a.status, a.bodyFacts()))
@@ -90,17 +102,22 @@ func (a *answer) forbidden() error {
 // badRequest classifies the other 4xx answers. They are final, so only Elasticsearch's own error body
 // (with its product header) is believed; anything else is treated as no answer.
 func (a *answer) badRequest() error {
-	if !a.fromES || a.esErr == nil {
+	if a.legacy.noHandler && a.trusted() {
+		return a.noHandlerError([]apiPath{currentPath})
+	}
+	if !a.trusted() || a.esErr == nil {
 		return a.notElasticsearch()
 	}
 	e := a.esErr
 	switch {
+	case a.invalidGrant():
+		return a.classified(KindTokenNotFound, tokenUnknownHint+oldUnknownTokenHint)
+	case a.unknownFieldOf():
+		return a.unsupportedShape()
 	case e.Type == "feature_not_enabled_exception":
 		return a.classified(KindTokenServiceDisabled, tokensDisabledHint)
 	case e.Type == "security_exception" && e.Reason == "failed to invalidate token":
 		return a.classified(KindTokenNotFound, noTokensIndexHint)
-	case e.Type == "" && strings.HasPrefix(e.Reason, "no handler found"):
-		return a.classified(KindInvalidRequest, noHandlerHint)
 	case e.Type == "media_type_header_exception":
 		return a.classified(KindInvalidRequest, mediaTypeHint)
 	default:
@@ -129,15 +146,19 @@ func (a *answer) notElasticsearch() error {
 	case a.status == http.StatusOK && a.counters == nil:
 		what = "with a body that is not an invalidate token response"
 	}
-	return newError(KindUnavailable, a.status, fmt.Sprintf(
-		"the server answered %d %s (%s); it is not Elasticsearch, or something in between changed the answer",
-		a.status, what, a.bodyFacts()))
+	msg := fmt.Sprintf("the server answered %d %s (%s); it is not Elasticsearch, or something in between changed the answer",
+		a.status, what, a.bodyFacts())
+	if a.version.text != "" && a.version.atLeast(v7_14) && !a.fromES && (a.counters != nil || a.esErr != nil) {
+		msg += fmt.Sprintf("; if the cluster runs a version before 7.14, which sends no such header, its configured version %s is wrong",
+			a.version.text)
+	}
+	return newError(KindUnavailable, a.status, msg)
 }
 
 // describe renders an Elasticsearch error body: status, type, reason and the bounded cause chain.
 func (a *answer) describe() string {
 	var b strings.Builder
-	if a.fromES {
+	if a.trusted() {
 		fmt.Fprintf(&b, "Elasticsearch answered %d", a.status)
 	} else {
 		fmt.Fprintf(&b, "the server answered %d without the X-Elastic-Product header", a.status)

@@ -44,7 +44,9 @@ var _ Invalidator = (*Clients)(nil)
 // connections. It keeps one client per URL, identified by a SHA-256 of the URL, credentials and CA (the
 // secrets are never a key); when a URL's credentials or CA change, the old client is dropped. It holds at
 // most its maximum number of clients, dropping the least recently used first. Create it with NewClients
-// (the zero value keeps DefaultMaxClients); it is safe for concurrent use.
+// (the zero value keeps DefaultMaxClients); it is safe for concurrent use. With each client it keeps what
+// is known of the target's version (configured, or learned from answers), so a known target costs one
+// call per revocation.
 type Clients struct {
 	mu    sync.Mutex
 	max   int
@@ -57,6 +59,7 @@ type cachedClient struct {
 	key       [sha256.Size]byte
 	es        *es8.Client
 	transport *http.Transport
+	state     *targetState
 }
 
 // ClientsOption configures NewClients.
@@ -88,32 +91,42 @@ func (c *Clients) init() {
 	c.lru, c.byURL = list.New(), map[string]*list.Element{}
 }
 
-// client returns the cached client for a validated target, building it on first use.
-func (c *Clients) client(t Target) (*es8.Client, error) {
+// client returns the cached client for a validated target, building it on first use. Its state keeps
+// what is known of the target's version; a new Target.Version starts it afresh.
+func (c *Clients) client(t Target) (*es8.Client, *targetState, error) {
 	url := strings.TrimRight(t.URL, "/")
 	key := targetKey(url, t)
 
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.init()
+	state := newTargetState(t.Version)
 	if el, ok := c.byURL[url]; ok {
 		cached := el.Value.(*cachedClient)
 		if cached.key == key {
 			c.lru.MoveToFront(el)
-			return cached.es, nil
+			if cached.state.configured != t.Version {
+				cached.state = newTargetState(t.Version)
+			}
+			return cached.es, cached.state, nil
 		}
-		// Credentials or CA changed: the old ones are likely revoked or rotated, so drop that client.
+		// Credentials or CA changed: the old ones are likely revoked or rotated, so drop that client. The
+		// cluster behind the URL is the same, so what is known of its version stays.
+		if cached.state.configured == t.Version {
+			state = cached.state
+		}
 		c.drop(el)
 	}
 	es, transport, err := newClient(t)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	c.byURL[url] = c.lru.PushFront(&cachedClient{url: url, key: key, es: es, transport: transport})
+	cached := &cachedClient{url: url, key: key, es: es, transport: transport, state: state}
+	c.byURL[url] = c.lru.PushFront(cached)
 	for c.lru.Len() > c.max {
 		c.drop(c.lru.Back())
 	}
-	return es, nil
+	return es, cached.state, nil
 }
 
 // drop forgets a client and closes its idle connections; requests in flight on it finish normally.

@@ -25,6 +25,7 @@ import (
 	"testing"
 	"time"
 
+	es8 "github.com/elastic/go-elasticsearch/v8"
 	. "github.com/onsi/gomega"
 
 	"github.com/esrevoke/token-revocation-operator/internal/esemulator"
@@ -61,9 +62,9 @@ func TestClientsReuseOneClientPerTarget(t *testing.T) {
 			g := NewWithT(t)
 			c := NewClients()
 
-			first, err := c.client(tt.first)
+			first, err := clientOf(c, tt.first)
 			g.Expect(err).NotTo(HaveOccurred())
-			second, err := c.client(tt.second)
+			second, err := clientOf(c, tt.second)
 			g.Expect(err).NotTo(HaveOccurred())
 
 			if tt.wantSame {
@@ -72,7 +73,7 @@ func TestClientsReuseOneClientPerTarget(t *testing.T) {
 				g.Expect(first).NotTo(BeIdenticalTo(second))
 			}
 			g.Expect(c.len()).To(Equal(tt.wantCount))
-			again, err := c.client(tt.first)
+			again, err := clientOf(c, tt.first)
 			g.Expect(err).NotTo(HaveOccurred())
 			if tt.wantSame || tt.wantCount == 2 {
 				g.Expect(again).To(BeIdenticalTo(first), "the first target's client survives unless the second replaced it")
@@ -88,16 +89,16 @@ func TestClientsDropTheLeastRecentlyUsedClientBeyondTheirMaximum(t *testing.T) {
 	g := NewWithT(t)
 	c := NewClients(WithMaxClients(2))
 	a, b, d := basicTarget("https://a.example", "p"), basicTarget("https://b.example", "p"), basicTarget("https://d.example", "p")
-	clientA, _ := c.client(a)
-	clientB, _ := c.client(b)
-	_, _ = c.client(a) // a is now more recent than b
+	clientA, _ := clientOf(c, a)
+	clientB, _ := clientOf(c, b)
+	_, _ = clientOf(c, a) // a is now more recent than b
 
-	_, _ = c.client(d)
+	_, _ = clientOf(c, d)
 
 	g.Expect(c.len()).To(Equal(2))
-	againA, _ := c.client(a)
+	againA, _ := clientOf(c, a)
 	g.Expect(againA).To(BeIdenticalTo(clientA), "a was kept")
-	againB, _ := c.client(b)
+	againB, _ := clientOf(c, b)
 	g.Expect(againB).NotTo(BeIdenticalTo(clientB), "b was dropped and rebuilt")
 	g.Expect(c.len()).To(Equal(2))
 }
@@ -174,4 +175,10 @@ func TestHTTPTransportKeepsConnectionsForBurstsAndFailsFast(t *testing.T) {
 	g.Expect(tr.DialContext).NotTo(BeNil())
 	g.Expect(tr.TLSClientConfig.InsecureSkipVerify).To(BeFalse())
 	g.Expect(tr.TLSClientConfig.RootCAs).To(BeNil(), "without caCert the system roots are used")
+}
+
+// clientOf is the client Clients keeps for t, without its state.
+func clientOf(c *Clients, t Target) (*es8.Client, error) {
+	client, _, err := c.client(t)
+	return client, err
 }

@@ -18,6 +18,26 @@ limitations under the License.
 // clients for a Target, calls the invalidate token API once per request, and classifies every outcome
 // into a Kind the controller acts on.
 //
+// # Versions
+//
+// Elasticsearch 6.0 to 9.x are served; version.go cites the source of each difference:
+//
+//	6.0–6.1    DELETE /_xpack/security/oauth2/token, {"token"} only, answer {"created": bool}
+//	6.2–6.6    also {"refresh_token"}; answers created: true even for an invalid token (#35115): Result.Caveat
+//	6.7–6.8    also realm_name and username; the counters answer, with "created" beside it
+//	7.0–7.13   DELETE /_security/oauth2/token (/_xpack deprecated, with a Warning); no X-Elastic-Product header
+//	7.0–7.7    an unknown token: 401 "token malformed" (access) or 400 invalid_grant (refresh): TokenNotFound
+//	7.14+      the X-Elastic-Product header, required from then on; 8.0 drops /_xpack
+//
+// A Target's Version, when set, decides the path, how answers are read, and which requests fail as
+// KindUnsupported before any call. Otherwise what is known is learned from the answers themselves, never
+// from GET / (RestMainAction runs MainAction "cluster:monitor/main", granted by the monitor privilege;
+// manage_token grants only cluster:admin/xpack/security/token/*, ClusterPrivilegeResolver): the
+// exact version in a Warning header, the product header, the answer's shape, and a "no handler found"
+// answer (Elasticsearch's router ran nothing) to the current path followed by the legacy one. Clients
+// keeps what it learned with the target's client, so a known target costs one call per revocation.
+// Result.Version reports it.
+//
 // Secrets never leave this package: Target and InvalidateRequest print without credentials or tokens,
 // and every returned error and error detail passes through a redactor that replaces the request's
 // token, refresh token, and the target's password and API key with "[REDACTED]".

@@ -44,8 +44,14 @@ const (
 	// KindUnavailable means no trustworthy answer arrived: 429, 5xx, a timeout, a connection or TLS
 	// failure, or an answer that is not Elasticsearch's (wrong body, missing X-Elastic-Product header).
 	KindUnavailable Kind = "ElasticsearchUnavailable"
-	// KindInvalidTarget means the Target itself is unusable: a bad URL, a bad CA PEM, or no credentials.
+	// KindInvalidTarget means the Target itself is unusable: a bad URL, a bad CA PEM, a bad version, or no
+	// credentials; or its URL leads nowhere useful: a redirect, or "no handler found" on every path tried
+	// (a wrong path in the URL, or security disabled). Fixing the connection settings lets it proceed.
 	KindInvalidTarget Kind = "InvalidTarget"
+	// KindUnsupported means the target's Elasticsearch version cannot do what the request asks: realm or
+	// user needs 6.7, a refresh token 6.2. It is final; when the version is known before the call, no
+	// call is made.
+	KindUnsupported Kind = "UnsupportedByElasticsearch"
 )
 
 // Error is a classified failure of an invalidate call. Its message is bounded, never contains a body
@@ -109,7 +115,8 @@ func KindOf(err error) Kind {
 
 // IsRetryable reports whether a failure of Kind k may go away by itself or by someone fixing the
 // credentials, so the controller should retry with backoff. TokenNotFound, InvalidRequest,
-// TokenServiceDisabled and InvalidTarget are final for the request as sent.
+// TokenServiceDisabled, Unsupported and InvalidTarget are final for the request as sent (the controller
+// keeps an InvalidTarget revocation Pending, since fixing the connection settings changes the target).
 func IsRetryable(k Kind) bool {
 	switch k {
 	case KindUnauthorized, KindForbidden, KindUnavailable:

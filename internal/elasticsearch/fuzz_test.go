@@ -104,7 +104,7 @@ func checkErrorBounds(t *testing.T, e *es.Error) {
 	t.Helper()
 	switch e.Kind {
 	case es.KindTokenNotFound, es.KindInvalidRequest, es.KindTokenServiceDisabled,
-		es.KindUnauthorized, es.KindForbidden, es.KindUnavailable:
+		es.KindUnauthorized, es.KindForbidden, es.KindUnavailable, es.KindInvalidTarget:
 	default:
 		t.Fatalf("unexpected kind %q", e.Kind)
 	}

@@ -24,58 +24,98 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
+	"net/http"
+	"net/url"
+
+	es8 "github.com/elastic/go-elasticsearch/v8"
 )
 
-// unknownProduct starts go-elasticsearch's error for a 2xx answer without X-Elastic-Product: Elasticsearch.
-const unknownProduct = "the client noticed that the server is not Elasticsearch"
-
-// Invalidate makes exactly one invalidate token call (the client's retries are off; the controller owns
+// Invalidate makes one invalidate token call (the client's retries are off; the controller owns
 // retrying) within target.Timeout, and classifies the outcome: a Result for a 200 (including partial
-// failures, ErrorCount > 0), otherwise an *Error whose Kind tells what to do. Every returned text has the
-// request's token and refresh token and the target's password and API key replaced by Redacted.
+// failures, ErrorCount > 0), otherwise an *Error whose Kind tells what to do, beside a Result that
+// carries only Version. A target whose version is not yet known may cost a second call, once: when the
+// first path answers "no handler found" (see send). Every returned text has the request's token and
+// refresh token and the target's password and API key replaced by Redacted.
 func (c *Clients) Invalidate(ctx context.Context, target Target, req InvalidateRequest) (Result, error) {
 	red := newRedactor(target, req)
-	res, err := c.invalidate(ctx, target, req)
+	res, err := c.invalidate(ctx, target, req, red)
 	return red.result(res), red.error(err)
 }
 
-func (c *Clients) invalidate(ctx context.Context, target Target, req InvalidateRequest) (Result, error) {
+func (c *Clients) invalidate(ctx context.Context, target Target, req InvalidateRequest, red redactor) (Result, error) {
 	if err := target.Validate(); err != nil {
-		return Result{}, err
+		return Result{Version: configuredText(target)}, err
 	}
-	client, err := c.client(target)
+	client, state, err := c.client(target)
 	if err != nil {
-		return Result{}, err
+		return Result{Version: configuredText(target)}, err
+	}
+	p := state.plan()
+	if err := unsupported(p.version, req.mode()); err != nil {
+		return Result{Version: p.version.String()}, err
 	}
 	callCtx, cancel := context.WithTimeout(ctx, target.timeout())
 	defer cancel()
 
-	invalidate := client.Security.InvalidateToken
-	res, err := invalidate(bytes.NewReader(req.body()), invalidate.WithContext(callCtx))
+	var a *answer
+	for i, path := range p.paths {
+		a, err = send(ctx, callCtx, client, target, path, req)
+		if err != nil {
+			return Result{Version: state.current().String()}, err
+		}
+		a.version, a.sent = p.version, req.mode()
+		state.learn(ctx, target, path, a, red)
+		if !a.legacy.noHandler {
+			break
+		}
+		if i == len(p.paths)-1 {
+			return Result{Version: state.current().String()}, a.noHandlerError(p.paths)
+		}
+		// Elasticsearch answers "no handler found" from its router when no handler is registered for the
+		// path, before any handler (authentication included) runs: nothing was invalidated, so sending the
+		// same request to the other path cannot invalidate anything twice.
+	}
+	a.version = state.current()
+	res, err := a.classify()
+	res.Version = a.version.String()
+	return res, err
+}
+
+// configuredText is Target.Version when it is a valid version, else "".
+func configuredText(t Target) string {
+	if v, ok := parseVersion(t.Version); ok {
+		return v.String()
+	}
+	return ""
+}
+
+// send makes one call to path and reads its answer. It goes through the official client's transport
+// (addresses, authentication, TLS, headers) but not through Client.Perform, whose product check turns a
+// 2xx without X-Elastic-Product into an error and drops the body: Elasticsearch before 7.14 sends no
+// such header (see v7_14), so the check is made here, knowing the target's version.
+func send(ctx, callCtx context.Context, client *es8.Client, t Target, path apiPath, req InvalidateRequest) (*answer, error) {
+	httpReq, err := http.NewRequestWithContext(callCtx, http.MethodDelete, string(path), bytes.NewReader(req.body()))
 	if err != nil {
-		return Result{}, callError(ctx, callCtx, target, err)
+		return nil, newError(KindInvalidTarget, 0, "invalid Elasticsearch target: the request could not be built")
+	}
+	httpReq.Header.Set("Content-Type", "application/json")
+	res, err := client.Transport.Perform(httpReq)
+	if err != nil {
+		return nil, callError(ctx, callCtx, t, err)
 	}
 	defer func() { _ = res.Body.Close() }()
 	// One byte over the limit tells the parser the body was too large to be Elasticsearch's.
 	body, err := io.ReadAll(io.LimitReader(res.Body, MaxBodyBytes+1))
 	if err != nil {
-		return Result{}, readError(ctx, callCtx, target, res.StatusCode, err)
+		return nil, readError(ctx, callCtx, t, res.StatusCode, err)
 	}
-	return ParseInvalidateResponse(res.StatusCode, res.Header, body)
+	return newAnswer(res.StatusCode, res.Header, body), nil
 }
 
 // callError classifies a call that brought no answer. Go's transport errors name hosts and causes, not
 // request contents; Invalidate redacts them anyway.
 func callError(ctx, callCtx context.Context, t Target, err error) error {
-	var msg string
-	if strings.HasPrefix(err.Error(), unknownProduct) {
-		msg = fmt.Sprintf("the server at %s answered 2xx without the X-Elastic-Product: Elasticsearch header; "+
-			"it is not Elasticsearch, or something in between changed the answer", t.safeURL())
-	} else {
-		msg = noAnswer(ctx, callCtx, t, err)
-	}
-	e := newError(KindUnavailable, 0, msg)
+	e := newError(KindUnavailable, 0, noAnswer(ctx, callCtx, t, err))
 	e.cause = err
 	return e
 }
@@ -95,6 +135,9 @@ func noAnswer(ctx, callCtx context.Context, t Target, err error) string {
 		return fmt.Sprintf("the call to Elasticsearch at %s was abandoned: the caller's context ended (%v)", where, ctx.Err())
 	case errors.Is(callCtx.Err(), context.DeadlineExceeded) || errors.Is(err, context.DeadlineExceeded):
 		return fmt.Sprintf("Elasticsearch at %s did not answer: timed out after %s", where, t.timeout())
+	case isHostnameError(err):
+		return fmt.Sprintf("TLS verification of %s failed: the server's certificate is not valid for host %s (%v); "+
+			"use a URL with a host name the certificate names, or have it issued for this one", where, hostOf(t), err)
 	case isCertificateError(err):
 		return fmt.Sprintf("TLS verification of %s failed: %v; the server's certificate is not trusted "+
 			"(caCert must hold the CA that signed it; without caCert the system roots are used)", where, err)
@@ -103,6 +146,19 @@ func noAnswer(ctx, callCtx context.Context, t Target, err error) string {
 	default:
 		return fmt.Sprintf("could not reach Elasticsearch at %s: %v", where, err)
 	}
+}
+
+func isHostnameError(err error) bool {
+	var hostname x509.HostnameError
+	return errors.As(err, &hostname)
+}
+
+func hostOf(t Target) string {
+	u, err := url.Parse(t.URL)
+	if err != nil {
+		return "(unparseable)"
+	}
+	return u.Hostname()
 }
 
 func isCertificateError(err error) bool {

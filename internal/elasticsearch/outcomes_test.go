@@ -42,6 +42,11 @@ type outcome struct {
 	message []string
 	// tokenServiceCalls is how many calls reached the token service; -1 when it does not matter.
 	tokenServiceCalls int64
+	// httpRequests is how many HTTP requests the call makes; 0 means 1.
+	httpRequests int64
+	// version is Result.Version; "" means "7.14+" when the emulator answered (it sends the product
+	// header), and "" when no answer arrived.
+	version string
 }
 
 func tokenOf(pair esemulator.TokenPair) es.InvalidateRequest {
@@ -204,15 +209,27 @@ func outcomes() []outcome {
 			tokenServiceCalls: 0,
 		},
 		{
-			name: "reports a URL whose path reaches no handler as InvalidRequest",
+			name: "reports a URL whose path reaches no handler on either path as InvalidTarget",
 			setup: func(g Gomega, c *cluster, clients *es.Clients, target es.Target) (es.Target, es.InvalidateRequest) {
 				target.URL += "/not-a-prefix"
 				return mintedToken(g, c, clients, target)
 			},
-			kind: es.KindInvalidRequest, status: http.StatusBadRequest,
-			message: []string{"Elasticsearch answered 400: no handler found for uri [/not-a-prefix/_security/oauth2/token]",
-				"security may be disabled"},
-			tokenServiceCalls: 0,
+			kind: es.KindInvalidTarget, status: http.StatusBadRequest,
+			message: []string{`Elasticsearch answered 400 "no handler found" for DELETE /_security/oauth2/token and /_xpack/security/oauth2/token`,
+				"the URL's path is wrong", "security is disabled"},
+			tokenServiceCalls: 0, httpRequests: 2, version: "7.14+",
+		},
+		{
+			name: "reports a URL whose path reaches no handler as InvalidTarget after one call when the version is known",
+			setup: func(g Gomega, c *cluster, clients *es.Clients, target es.Target) (es.Target, es.InvalidateRequest) {
+				target.URL += "/not-a-prefix"
+				target.Version = esemulator.DefaultVersion
+				return mintedToken(g, c, clients, target)
+			},
+			kind: es.KindInvalidTarget, status: http.StatusBadRequest,
+			message: []string{`Elasticsearch answered 400 "no handler found" for DELETE /_security/oauth2/token:`,
+				"the URL's path is wrong", "security is disabled", "the configured version " + esemulator.DefaultVersion},
+			tokenServiceCalls: 0, version: esemulator.DefaultVersion,
 		},
 		{
 			name:  "reports 429 as ElasticsearchUnavailable",
@@ -260,11 +277,21 @@ func outcomes() []outcome {
 			tokenServiceCalls: 1,
 		},
 		{
-			name:  "reports a first answer without the product header as ElasticsearchUnavailable",
-			setup: withFaults(esemulator.Fault{NoProductHeader: true}),
-			kind:  es.KindUnavailable, status: 0,
-			message:           []string{"answered 2xx without the X-Elastic-Product: Elasticsearch header"},
-			tokenServiceCalls: 1,
+			name:              "takes a first answer without the product header from an unknown target as 7.0–7.13's",
+			setup:             withFaults(esemulator.Fault{NoProductHeader: true}),
+			want:              es.Result{InvalidatedTokens: 1},
+			tokenServiceCalls: 1, version: "7.0–7.13",
+		},
+		{
+			name: "reports an answer without the product header from a target configured as 8.x as ElasticsearchUnavailable",
+			setup: func(g Gomega, c *cluster, clients *es.Clients, target es.Target) (es.Target, es.InvalidateRequest) {
+				target.Version = esemulator.DefaultVersion
+				return withFaults(esemulator.Fault{NoProductHeader: true})(g, c, clients, target)
+			},
+			kind: es.KindUnavailable, status: http.StatusOK,
+			message: []string{"the server answered 200 without the X-Elastic-Product: Elasticsearch header",
+				"its configured version " + esemulator.DefaultVersion + " is wrong"},
+			tokenServiceCalls: 1, version: esemulator.DefaultVersion,
 		},
 		{
 			name: "reports a later answer without the product header as ElasticsearchUnavailable",

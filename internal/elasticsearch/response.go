@@ -36,6 +36,7 @@ const (
 )
 
 // Result is what a 200 answer reported. ErrorCount > 0 is a partial failure: the controller decides.
+// Version is also set beside an error, whenever something is known of the target's version.
 type Result struct {
 	// InvalidatedTokens counts token halves this call invalidated.
 	InvalidatedTokens int64
@@ -45,6 +46,14 @@ type Result struct {
 	ErrorCount int64
 	// ErrorDetails holds at most MaxErrorDetails of Elasticsearch's error details, bounded in depth and length.
 	ErrorDetails []ErrorCause
+	// Version is what is known of the target's Elasticsearch version after the call: Target.Version as
+	// configured ("7.10.2", "7.10", "6"); else the exact version an answer revealed ("7.10.2"); else the
+	// range of minor versions its answers allow, "7.0–7.13" (an en dash between two MAJOR.MINOR), "7.10"
+	// when one minor is left, or "7.14+" when open above; "" when nothing is known.
+	Version string
+	// Caveat is a sentence for the controller to append to its message when this answer cannot be fully
+	// trusted (for example 6.2–6.6 answering created: true for a token that was already invalid); "" if none.
+	Caveat string
 }
 
 // ErrorCause is one of Elasticsearch's error details, with its cause chain.
@@ -57,13 +66,21 @@ type ErrorCause struct {
 	CausedBy *ErrorCause
 }
 
-// ParseInvalidateResponse classifies a received answer to the invalidate token API: a Result for a 200
-// that carries the counters and the X-Elastic-Product header, otherwise an *Error. It holds all the
-// classification of answers, reads only the first MaxBodyBytes of body, and never quotes a body that is
-// not Elasticsearch's. It does not redact: Clients.Invalidate does, knowing the secrets.
+// ParseInvalidateResponse classifies an answer to the invalidate token API as Elasticsearch 7.14 or later
+// gives it: a Result for a 200 that carries the counters and the X-Elastic-Product header, otherwise an
+// *Error. Clients.Invalidate classifies the same way, knowing also what the target's version allows
+// (older versions send no product header, and answer in other shapes). It reads only the first
+// MaxBodyBytes of body, and never quotes a body that is not Elasticsearch's. It does not redact:
+// Clients.Invalidate does, knowing the secrets.
 func ParseInvalidateResponse(status int, header http.Header, body []byte) (Result, error) {
 	a := newAnswer(status, header, body)
-	switch status {
+	a.version = versionRange{lo: v7_14, hi: unbounded}
+	return a.classify()
+}
+
+// classify turns the answer into a Result or an *Error.
+func (a *answer) classify() (Result, error) {
+	switch a.status {
 	case http.StatusOK:
 		return a.success()
 	case http.StatusNotFound:
@@ -81,6 +98,10 @@ type answer struct {
 	contentType string // bounded, for messages
 	counters    *wireCounters
 	esErr       *ErrorCause // the "error" of an Elasticsearch error body; nil when there is none
+	legacy      legacyFacts
+	header      http.Header
+	version     versionRange // what is known of the target's version when classifying
+	sent        requestMode  // what the request asked for
 }
 
 type wireCounters struct {
@@ -92,6 +113,7 @@ type wireCounters struct {
 
 func newAnswer(status int, header http.Header, body []byte) *answer {
 	a := &answer{
+		header:      header,
 		status:      status,
 		fromES:      header.Get("X-Elastic-Product") == "Elasticsearch",
 		size:        min(len(body), MaxBodyBytes+1),
@@ -102,6 +124,7 @@ func newAnswer(status int, header http.Header, body []byte) *answer {
 	}
 	a.counters = parseCounters(body)
 	a.esErr = parseErrorBody(body)
+	a.legacy = parseLegacyFacts(status, body)
 	return a
 }
 

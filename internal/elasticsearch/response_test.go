@@ -127,10 +127,10 @@ func TestParseInvalidateResponseClassifiesEveryOtherAnswer(t *testing.T) {
 		{name: "400 feature_not_enabled_exception means the token service is disabled", status: 400, body: bodyDisabled, kind: es.KindTokenServiceDisabled,
 			message: "Elasticsearch answered 400 (feature_not_enabled_exception): security tokens are not enabled; " +
 				"the token service is disabled on this cluster (xpack.security.authc.token.enabled: false)"},
-		{name: "400 no handler found, a plain string error, is an invalid request", status: 400, body: bodyNoHandler, kind: es.KindInvalidRequest,
-			message: "Elasticsearch answered 400: no handler found for uri [/_security/oauth2/token] and method [DELETE]; " +
-				"security may be disabled on this cluster (xpack.security.enabled: false), or the URL's path is wrong",
-			typ: "", reason: "no handler found for uri [/_security/oauth2/token] and method [DELETE]"},
+		{name: "400 no handler found, a plain string error, is an invalid target", status: 400, body: bodyNoHandler, kind: es.KindInvalidTarget,
+			message: `Elasticsearch answered 400 "no handler found" for DELETE /_security/oauth2/token: the URL's path is wrong ` +
+				"(it must lead to Elasticsearch's root, for example https://host:9200), or security is disabled on this cluster " +
+				"(xpack.security.enabled: false), which removes the token API"},
 		{name: "400 media_type_header_exception is an invalid request", status: 400, body: bodyMediaType, kind: es.KindInvalidRequest,
 			contains: []string{"(media_type_header_exception)", "caused by status_exception: Accept version must be", "changed the headers"}},
 		{name: "405 wrong method is an invalid request", status: 405, body: bodyWrongMethod, kind: es.KindInvalidRequest,
@@ -179,8 +179,11 @@ func TestParseInvalidateResponseClassifiesEveryOtherAnswer(t *testing.T) {
 		{name: "401 from a proxy is still unauthorized", status: 401, header: http.Header{"Content-Type": {"text/html"}},
 			body: "<html>401 Authorization Required</html>", kind: es.KindUnauthorized,
 			contains: []string{"answered 401 with a body that is not Elasticsearch's", "check the credentials"}},
-		{name: "a redirect is unavailable", status: 301, header: http.Header{"Location": {"https://elsewhere/"}}, kind: es.KindUnavailable,
-			message: "the server answered with unexpected status 301 (0 bytes, content-type none)"},
+		{name: "a redirect says where it points, without credentials or query", status: 301,
+			header: http.Header{"Location": {"https://user:hunter2@elsewhere:9200/es/?token=abc#x"}}, kind: es.KindInvalidTarget,
+			message: "the server answered 301 redirecting to https://elsewhere:9200/es/; set the URL to where Elasticsearch answers"},
+		{name: "a redirect without Location says so", status: 302, header: http.Header{}, kind: es.KindInvalidTarget,
+			message: "the server answered 302 redirecting to nowhere (no Location header); set the URL to where Elasticsearch answers"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -46,6 +46,11 @@ type Target struct {
 	CACert []byte
 	// Timeout bounds one invalidate call; 0 means DefaultTimeout.
 	Timeout time.Duration
+	// Version is the target's Elasticsearch version when known ("7.10.2", "7.10" or "6"; 6.0 or later),
+	// from an ECK Elasticsearch's spec.version, a connection Secret or a flag. Empty means unknown: the
+	// version is then learned from the answers. It decides the path, how answers are read, and which
+	// requests fail as KindUnsupported before any call.
+	Version string
 }
 
 // Validate reports every problem that makes the Target unusable, as one error of Kind KindInvalidTarget
@@ -60,6 +65,9 @@ func (t Target) Validate() error {
 	if t.Timeout < 0 {
 		problems = append(problems, "timeout: must not be negative")
 	}
+	if _, ok := parseVersion(t.Version); t.Version != "" && !ok {
+		problems = append(problems, `version: is not an Elasticsearch version of 6.0 or later, such as "7.10.2", "7.10" or "6"`)
+	}
 	if len(problems) == 0 {
 		return nil
 	}
@@ -69,6 +77,10 @@ func (t Target) Validate() error {
 func (t Target) urlProblems() []string {
 	if t.URL == "" {
 		return []string{"url: is empty"}
+	}
+	if !strings.Contains(t.URL, "://") {
+		// "es.example:9200" parses as scheme "es.example", and "10.0.0.1:9200" not at all.
+		return []string{"url: has no scheme; write it as https://host:9200 (or http://host:9200 without TLS)"}
 	}
 	u, err := url.Parse(t.URL)
 	if err != nil {
@@ -172,10 +184,15 @@ func (t Target) authDescription() string {
 	}
 }
 
-// String describes the Target without secrets: its URL, the kind of credentials, and the CA size.
+// String describes the Target without secrets: its URL, the kind of credentials, the CA size, the
+// timeout and the configured version.
 func (t Target) String() string {
-	return fmt.Sprintf("Target{URL: %s, auth: %s, caCert: %d bytes, timeout: %s}",
-		t.safeURL(), t.authDescription(), len(t.CACert), t.Timeout)
+	version := ""
+	if t.Version != "" {
+		version = fmt.Sprintf(", version: %q", t.Version)
+	}
+	return fmt.Sprintf("Target{URL: %s, auth: %s, caCert: %d bytes, timeout: %s%s}",
+		t.safeURL(), t.authDescription(), len(t.CACert), t.Timeout, version)
 }
 
 // GoString is String, so %#v shows no secrets either.
