@@ -47,9 +47,9 @@ lint-fix: golangci-lint ## Run golangci-lint and apply its fixes.
 	$(GOLANGCI_LINT) run --fix
 
 .PHONY: demo
-demo: envtest ## Run the operator end to end on this machine (API server, Elasticsearch emulator, manager) and show the results.
+demo: envtest ## Run the operator end to end on this machine (API server, Elasticsearch emulator, manager) and show the results (ES_VERSION=6.8.23 plays that Elasticsearch).
 	@mkdir -p bin
-	KUBEBUILDER_ASSETS="$(ENVTEST_ASSETS)" go run ./hack/demo
+	KUBEBUILDER_ASSETS="$(ENVTEST_ASSETS)" ES_VERSION="$(ES_VERSION)" go run ./hack/demo
 
 .PHONY: bench
 bench: envtest ## Measure the operator beside a direct client (BENCH_ARGS="-k 1000,10000 -latency 10ms").

@@ -30,8 +30,8 @@ import (
 // use. Secrets are better given in the environment (from a Secret): command-line flags can be
 // seen by anyone who can list processes.
 type elasticsearchFlags struct {
-	url, username, password, apiKey, caCertFile string
-	timeout                                     time.Duration
+	url, username, password, apiKey, caCertFile, version string
+	timeout                                              time.Duration
 }
 
 func (f *elasticsearchFlags) bind(fs *flag.FlagSet) {
@@ -43,6 +43,9 @@ func (f *elasticsearchFlags) bind(fs *flag.FlagSet) {
 	fs.StringVar(&f.apiKey, "elastic-api-key", "", "Encoded API key for the default Elasticsearch (env ELASTIC_API_KEY; prefer the environment).")
 	fs.StringVar(&f.caCertFile, "elasticsearch-ca-cert", "",
 		"PEM file of the CA certificates to trust for the default Elasticsearch (env ELASTICSEARCH_CA_CERT).")
+	fs.StringVar(&f.version, "elasticsearch-version", "",
+		"Version of the default Elasticsearch, such as 7.10.2 (env ELASTICSEARCH_VERSION); without it the operator learns "+
+			"the version from the cluster's first answer.")
 	fs.DurationVar(&f.timeout, "elasticsearch-timeout", elasticsearch.DefaultTimeout, "The timeout of one invalidate call.")
 }
 
@@ -57,6 +60,7 @@ func (f *elasticsearchFlags) target() (*elasticsearch.Target, error) {
 		Username: orEnv(f.username, "ELASTICSEARCH_USERNAME"),
 		Password: orEnv(f.password, "ELASTICSEARCH_PASSWORD"),
 		APIKey:   orEnv(f.apiKey, "ELASTIC_API_KEY"),
+		Version:  orEnv(f.version, "ELASTICSEARCH_VERSION"),
 		Timeout:  f.timeout,
 	}
 	if caFile := orEnv(f.caCertFile, "ELASTICSEARCH_CA_CERT"); caFile != "" {

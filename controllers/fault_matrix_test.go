@@ -188,8 +188,15 @@ func faultMatrix() []faultRow {
 			events: retried, retryCause: "answered 200 with a body that is not an invalidate token response",
 		},
 		{
-			name:   "an answer without X-Elastic-Product is retried, and the retry finds the token already invalid",
+			name:   "an answer without X-Elastic-Product from a cluster known to be 7.14+ is retried, and the retry finds the token already invalid",
 			faults: []esemulator.Fault{{NoProductHeader: true}},
+			// Without a version, a headerless answer could be a 7.0-7.13 cluster's, which the client trusts.
+			arrange: func(h *harness, w *faultWorld) securityv1alpha1.TokenRevocationSpec {
+				h.secret("current-es", map[string]string{"url": h.esServer.URL, "username": esUser, "password": esPassword,
+					"version": esemulator.DefaultVersion})
+				return securityv1alpha1.TokenRevocationSpec{Token: str(w.token.AccessToken),
+					ElasticsearchRef: &securityv1alpha1.ElasticsearchRef{SecretName: str("current-es")}}
+			},
 			final: expectedState{phase: securityv1alpha1.PhaseRevoked, reason: securityv1alpha1.ReasonRevoked,
 				message: revokedByUnreadableAttempt},
 			attempts: 2, calls: 2, invalidated: 0, previously: 1, revokedInES: true,

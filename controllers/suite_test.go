@@ -114,6 +114,8 @@ type harness struct {
 	stopMgr    func()
 	// key is the installation key the manager's webhook signs with and its reconciler verifies with.
 	key *installation.Key
+	// emulatorOptions configure the emulator, for example the Elasticsearch version it plays.
+	emulatorOptions []esemulator.Option
 }
 
 // harnessOption changes a harness before its manager starts.
@@ -122,6 +124,11 @@ type harnessOption func(*harness)
 // withRequestTimeout sets the timeout of one invalidate call (5s unless given).
 func withRequestTimeout(d time.Duration) harnessOption {
 	return func(h *harness) { h.requestTimeout = d }
+}
+
+// withEmulator configures the emulator the harness serves.
+func withEmulator(opts ...esemulator.Option) harnessOption {
+	return func(h *harness) { h.emulatorOptions = append(h.emulatorOptions, opts...) }
 }
 
 // withClient puts wrap between the reconciler and the manager's client.
@@ -138,17 +145,18 @@ func newHarness(t *testing.T, wrap func(http.Handler) http.Handler, opts ...harn
 	if testEnv == nil {
 		t.Skip("skipped: KUBEBUILDER_ASSETS is not set; `make test` builds the envtest binaries and sets it")
 	}
-	es := esemulator.New()
-	es.AddUser(esUser, esPassword, "")
-	var handler http.Handler = es
-	if wrap != nil {
-		handler = wrap(es)
-	}
-	h := &harness{t: t, ctx: context.Background(), client: testClient, es: es, esServer: httptest.NewServer(handler),
+	h := &harness{t: t, ctx: context.Background(), client: testClient,
 		logs: &localenv.SyncBuffer{}, policy: fastRetries, requestTimeout: 5 * time.Second}
 	for _, opt := range opts {
 		opt(h)
 	}
+	h.es = esemulator.New(h.emulatorOptions...)
+	h.es.AddUser(esUser, esPassword, "")
+	var handler http.Handler = h.es
+	if wrap != nil {
+		handler = wrap(h.es)
+	}
+	h.esServer = httptest.NewServer(handler)
 	t.Cleanup(h.esServer.Close)
 
 	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{GenerateName: "test-"}}

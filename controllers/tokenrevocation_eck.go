@@ -39,7 +39,6 @@ var eckElasticsearchGVK = schema.GroupVersionKind{Group: "elasticsearch.k8s.elas
 const (
 	eckHTTPServiceSuffix   = "-es-http"
 	eckPublicCertsSuffix   = "-es-http-certs-public"
-	eckElasticUserSuffix   = "-es-elastic-user"
 	eckElasticUser         = "elastic"
 	eckDefaultHTTPPort     = 9200
 	eckCACertKey           = "ca.crt"
@@ -64,11 +63,11 @@ func (r *TokenRevocationReconciler) targetFromECK(ctx context.Context, rev *secu
 			"spec.elasticsearchRef refers to namespace %q; the operator allows references to other namespaces "+
 				"only with --allow-cross-namespace-refs", key.Namespace)
 	}
-	tlsDisabled, err := r.eckTLSDisabled(ctx, key)
+	tlsDisabled, version, err := r.eckCluster(ctx, key)
 	if err != nil {
 		return elasticsearch.Target{}, err
 	}
-	target := elasticsearch.Target{Timeout: r.RequestTimeout}
+	target := elasticsearch.Target{Timeout: r.RequestTimeout, Version: version}
 	if target.URL, err = r.eckURL(ctx, key, tlsDisabled); err != nil {
 		return elasticsearch.Target{}, err
 	}
@@ -87,22 +86,24 @@ func (r *TokenRevocationReconciler) targetFromECK(ctx context.Context, rev *secu
 	return target, nil
 }
 
-// eckTLSDisabled reads the Elasticsearch object and reports whether its HTTP TLS is disabled.
-func (r *TokenRevocationReconciler) eckTLSDisabled(ctx context.Context, key types.NamespacedName) (bool, error) {
+// eckCluster reads the Elasticsearch object: whether its HTTP TLS is disabled, and its
+// spec.version, which tells the operator how to call it without asking the cluster.
+func (r *TokenRevocationReconciler) eckCluster(ctx context.Context, key types.NamespacedName) (tlsDisabled bool, version string, err error) {
 	es := &unstructured.Unstructured{}
 	es.SetGroupVersionKind(eckElasticsearchGVK)
-	err := r.APIReader.Get(ctx, key, es)
+	err = r.APIReader.Get(ctx, key, es)
 	switch {
 	case meta.IsNoMatchError(err):
-		return false, pending(securityv1alpha1.ReasonElasticsearchNotFound,
+		return false, "", pending(securityv1alpha1.ReasonElasticsearchNotFound,
 			"spec.elasticsearchRef.name needs ECK, but the cluster has no %s kind", eckElasticsearchGVK.GroupKind())
 	case apierrors.IsNotFound(err):
-		return false, pending(securityv1alpha1.ReasonElasticsearchNotFound, "ECK Elasticsearch %s not found", key)
+		return false, "", pending(securityv1alpha1.ReasonElasticsearchNotFound, "ECK Elasticsearch %s not found", key)
 	case err != nil:
-		return false, fmt.Errorf("reading ECK Elasticsearch %s: %w", key, err)
+		return false, "", fmt.Errorf("reading ECK Elasticsearch %s: %w", key, err)
 	}
-	disabled, _, _ := unstructured.NestedBool(es.Object, "spec", "http", "tls", "selfSignedCertificate", "disabled")
-	return disabled, nil
+	tlsDisabled, _, _ = unstructured.NestedBool(es.Object, "spec", "http", "tls", "selfSignedCertificate", "disabled")
+	version, _, _ = unstructured.NestedString(es.Object, "spec", "version")
+	return tlsDisabled, version, nil
 }
 
 // eckURL is the URL of the <name>-es-http Service, on its https (or http) port.
@@ -143,7 +144,7 @@ func (r *TokenRevocationReconciler) eckCredentials(ctx context.Context, rev *sec
 		setCredentials(target, secret)
 		return nil
 	}
-	password, err := r.readECKSecretKey(ctx, key.Namespace, key.Name+eckElasticUserSuffix, eckElasticUser)
+	password, err := r.readECKSecretKey(ctx, key.Namespace, key.Name+securityv1alpha1.ECKElasticUserSecretSuffix, eckElasticUser)
 	if err != nil {
 		return err
 	}

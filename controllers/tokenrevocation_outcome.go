@@ -29,12 +29,18 @@ import (
 // attempt (0 when there is none). earlier says what is known of the previous attempt.
 func applyAnswer(rev *securityv1alpha1.TokenRevocation, result elasticsearch.Result, callErr error,
 	policy RetryPolicy, now time.Time, earlier earlierAttempt) time.Duration {
+	if result.Version != "" {
+		rev.Status.ElasticsearchVersion = result.Version
+	}
 	if callErr == nil {
 		return applyResult(rev, result, policy, now, earlier)
 	}
 	kind := elasticsearch.KindOf(callErr)
 	message := callErr.Error()
 	switch kind {
+	case elasticsearch.KindUnsupported:
+		markFailed(rev, securityv1alpha1.ReasonUnsupportedByElasticsearch, message, now)
+		return 0
 	case elasticsearch.KindTokenNotFound:
 		recordAnswer(rev, elasticsearch.Result{})
 		markFailed(rev, securityv1alpha1.ReasonTokenNotFound, message, now)
@@ -43,7 +49,8 @@ func applyAnswer(rev *securityv1alpha1.TokenRevocation, result elasticsearch.Res
 		markFailed(rev, string(kind), message, now)
 		return 0
 	case elasticsearch.KindInvalidTarget:
-		// The target was validated before the call; this can only be a client that cannot be built.
+		// The connection is wrong in a way someone can fix (a redirect, a URL whose path answers "no
+		// handler found", a client that cannot be built): wait for the fix, checking again with backoff.
 		markPending(rev, securityv1alpha1.ReasonInvalidConnection, message)
 		return policy.attemptDelay(rev.Status.Attempts)
 	}
@@ -57,7 +64,7 @@ func applyResult(rev *securityv1alpha1.TokenRevocation, result elasticsearch.Res
 	now time.Time, earlier earlierAttempt) time.Duration {
 	recordAnswer(rev, result)
 	if result.ErrorCount == 0 {
-		markRevoked(rev, now, earlier)
+		markRevoked(rev, now, earlier, result.Caveat)
 		return 0
 	}
 	message := partialFailureMessage(result)

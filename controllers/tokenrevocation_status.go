@@ -95,11 +95,14 @@ func recordAnswer(rev *securityv1alpha1.TokenRevocation, result elasticsearch.Re
 	status.ErrorDetails = errorDetails(result.ErrorDetails)
 }
 
-// markRevoked records success.
-func markRevoked(rev *securityv1alpha1.TokenRevocation, now time.Time, earlier earlierAttempt) {
+// markRevoked records success; caveat, when set, says what the answer could not tell.
+func markRevoked(rev *securityv1alpha1.TokenRevocation, now time.Time, earlier earlierAttempt, caveat string) {
 	rev.Status.Phase = securityv1alpha1.PhaseRevoked
 	rev.Status.CompletionTime = metav1Time(now)
 	message := revokedMessage(rev, earlier)
+	if caveat != "" {
+		message += "; " + caveat
+	}
 	setCondition(rev, securityv1alpha1.ReadyCondition, metav1.ConditionTrue, securityv1alpha1.ReasonRevoked, message)
 	meta.RemoveStatusCondition(&rev.Status.Conditions, securityv1alpha1.ReconcilingCondition)
 	meta.RemoveStatusCondition(&rev.Status.Conditions, securityv1alpha1.StalledCondition)

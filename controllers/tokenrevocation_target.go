@@ -38,6 +38,7 @@ const (
 	secretKeyPassword = "password"
 	secretKeyAPIKey   = "api-key"
 	secretKeyCACert   = "ca.crt"
+	secretKeyVersion  = "version"
 )
 
 // pendingError is a reason the revocation cannot be sent yet that someone can fix: a Secret not
@@ -77,13 +78,14 @@ func (r *TokenRevocationReconciler) targetFromSecret(ctx context.Context, namesp
 	target := elasticsearch.Target{
 		URL:     strings.TrimSpace(string(secret.Data[secretKeyURL])),
 		CACert:  secret.Data[secretKeyCACert],
+		Version: strings.TrimSpace(string(secret.Data[secretKeyVersion])),
 		Timeout: r.RequestTimeout,
 	}
 	setCredentials(&target, secret)
 	if err := target.Validate(); err != nil {
 		return elasticsearch.Target{}, pending(securityv1alpha1.ReasonInvalidConnection,
-			"connection Secret %s/%s (keys %q, %q + %q or %q, optional %q): %v", namespace, name,
-			secretKeyURL, secretKeyUsername, secretKeyPassword, secretKeyAPIKey, secretKeyCACert, err)
+			"connection Secret %s/%s (keys %q, %q + %q or %q, optional %q and %q): %v", namespace, name,
+			secretKeyURL, secretKeyUsername, secretKeyPassword, secretKeyAPIKey, secretKeyCACert, secretKeyVersion, err)
 	}
 	return target, nil
 }

@@ -84,6 +84,9 @@ const (
 	ReasonNoTarget = "NoTarget"
 	// ReasonElasticsearchNotFound: the ECK Elasticsearch named, or its HTTP Service, does not exist (yet).
 	ReasonElasticsearchNotFound = "ElasticsearchNotFound"
+	// ReasonUnsupportedByElasticsearch: the target's Elasticsearch version cannot do what the
+	// revocation asks (realm or user revocations need 6.7, refresh tokens 6.2). Final.
+	ReasonUnsupportedByElasticsearch = "UnsupportedByElasticsearch"
 	// ReasonRequesterNotVerified: the revocation names Secrets, and the operator's admission
 	// webhook did not check that its creator may read them (it was created without the webhook,
 	// by another installation, or changed since). Final: create it again through the webhook.
@@ -168,6 +171,14 @@ type TokenRevocationStatus struct {
 	// +optional
 	// +kubebuilder:validation:MaxLength=2048
 	Target string `json:"target,omitempty"`
+
+	// elasticsearchVersion is what the operator knows of the target's Elasticsearch version: as
+	// configured (an ECK Elasticsearch's spec.version, the connection Secret's "version" key, or the
+	// operator's --elasticsearch-version), such as "7.10.2", or as learned from its answers, such as
+	// "7.0-7.13". The version decides the API path and the request shapes the operator may send.
+	// +optional
+	// +kubebuilder:validation:MaxLength=64
+	ElasticsearchVersion string `json:"elasticsearchVersion,omitempty"`
 }
 
 // ErrorDetail is one entry of Elasticsearch's error_details: a token Elasticsearch failed to

@@ -111,8 +111,9 @@ type SecretKeySelector struct {
 type ElasticsearchRef struct {
 	// secretName names a Secret in the TokenRevocation's namespace that describes the cluster in
 	// ECK's format for external clusters: key "url", then "username" and "password" or "api-key"
-	// (an encoded API key), and optionally "ca.crt" (PEM). With name, it overrides the credentials
-	// ECK would give.
+	// (an encoded API key), optionally "ca.crt" (PEM) and "version" (the Elasticsearch version, such
+	// as "7.10.2": without it the operator learns it from the cluster's first answer). With name, it
+	// overrides the credentials ECK would give.
 	// +optional
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=253
@@ -148,6 +149,7 @@ type ElasticsearchRef struct {
 // +kubebuilder:printcolumn:name="Reason",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].reason`,description="Why the revocation is in its phase: Revoked, SecretNotFound, Unauthorized, ..."
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 // +kubebuilder:printcolumn:name="Target",type=string,JSONPath=`.status.target`,priority=1,description="The Elasticsearch URL called"
+// +kubebuilder:printcolumn:name="Version",type=string,JSONPath=`.status.elasticsearchVersion`,priority=1,description="The Elasticsearch version, as configured or learned"
 // +kubebuilder:printcolumn:name="Why",type=string,JSONPath=`.spec.reason`,priority=1,description="Why the tokens are revoked (spec.reason)"
 // +kubebuilder:printcolumn:name="Requester",type=string,JSONPath=`.metadata.annotations.security\.esrevoke\.io/requested-by`,priority=1,description="Who created the revocation, as admission recorded it"
 // +kubebuilder:printcolumn:name="Message",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].message`,priority=1,description="What happened, or what the revocation waits for"

@@ -66,13 +66,17 @@ func run(ctx context.Context) error {
 	defer func() { _ = log.Close() }()
 
 	say("Starting a local API server (kube-apiserver and etcd), the Elasticsearch emulator and the manager...")
+	emulatorArgs := []string{
+		"--user", "myuser:" + userPassword + ":saml1", "--user", "alice:" + userPassword + ":saml1",
+		// The tokens of Elastic's invalidate-token documentation, as if issued to myuser.
+		"--import-token", "myuser:" + seedToken + ":", "--import-token", "myuser::" + seedRefreshToken,
+	}
+	if esVersion != "" {
+		say("Emulating Elasticsearch %s (ES_VERSION); the operator learns the version from its answers.", esVersion)
+		emulatorArgs = append(emulatorArgs, "--version", esVersion)
+	}
 	env, err := localenv.Start(ctx, localenv.Options{
-		Root: ".", Username: operatorUser, Password: operatorPassword, Log: log,
-		EmulatorArgs: []string{
-			"--user", "myuser:" + userPassword + ":saml1", "--user", "alice:" + userPassword + ":saml1",
-			// The tokens of Elastic's invalidate-token documentation, as if issued to myuser.
-			"--import-token", "myuser:" + seedToken + ":", "--import-token", "myuser::" + seedRefreshToken,
-		},
+		Root: ".", Username: operatorUser, Password: operatorPassword, Log: log, EmulatorArgs: emulatorArgs,
 	})
 	if err != nil {
 		return err
@@ -108,7 +112,7 @@ func revokeEverything(env *localenv.Env) error {
 		if err := show(env, "apply", "-f", file); err != nil {
 			return err
 		}
-		if err := show(env, "wait", "--for=condition=Ready", "tokenrevocation/"+step.name, "--timeout=60s"); err != nil {
+		if err := show(env, "wait", finished, "tokenrevocation/"+step.name, "--timeout=60s"); err != nil {
 			return err
 		}
 	}
@@ -135,10 +139,31 @@ func show(env *localenv.Env, args ...string) error {
 	return err
 }
 
+// esVersion is the Elasticsearch version the emulator plays (make demo ES_VERSION=6.8.23); empty
+// means the emulator's default.
+var esVersion = os.Getenv("ES_VERSION")
+
+// finished is what kubectl wait waits for: Ready on a current Elasticsearch, where every sample
+// succeeds; on an older one, the end of the revocation, which fails for what the version lacks.
+var finished = func() string {
+	if esVersion == "" {
+		return "--for=condition=Ready"
+	}
+	return "--for=jsonpath={.status.completionTime}"
+}()
+
+// tokenPath is the get-token API's path: Elasticsearch 6.x serves it under /_xpack.
+func tokenPath() string {
+	if strings.HasPrefix(esVersion, "6.") {
+		return "/_xpack/security/oauth2/token"
+	}
+	return "/_security/oauth2/token"
+}
+
 // login mints a token for user with the password grant, as a user's session would.
 func login(esURL, user string) error {
 	body := fmt.Sprintf(`{"grant_type":"password","username":%q,"password":%q}`, user, userPassword)
-	req, err := http.NewRequest(http.MethodPost, esURL+"/_security/oauth2/token", strings.NewReader(body))
+	req, err := http.NewRequest(http.MethodPost, esURL+tokenPath(), strings.NewReader(body))
 	if err != nil {
 		return err
 	}
