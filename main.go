@@ -33,7 +33,6 @@ import (
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
-	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	"sigs.k8s.io/controller-runtime/pkg/metrics/filters"
@@ -66,6 +65,7 @@ type options struct {
 	webhook              webhookFlags
 	maxConcurrent        int
 	allowCrossNamespace  bool
+	watchNamespaces      watchNamespaces
 	kubeAPIQPS           float64
 	kubeAPIBurst         int
 	retry                controllers.RetryPolicy
@@ -103,6 +103,7 @@ func parseFlags() options {
 	flag.IntVar(&maxPartial, "max-partial-attempts", int(controllers.DefaultRetryPolicy.MaxPartialAttempts),
 		"After this many attempts, a revocation that Elasticsearch keeps answering with error_details is Failed.")
 	o.elasticsearch.bind(flag.CommandLine)
+	o.watchNamespaces.bind(flag.CommandLine)
 	o.zap = zap.Options{Development: false}
 	o.zap.BindFlags(flag.CommandLine)
 	flag.Parse()
@@ -114,6 +115,10 @@ func main() {
 	o := parseFlags()
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&o.zap)))
 
+	if err := o.watchNamespaces.err; err != nil {
+		setupLog.Error(err, "Invalid namespaces to watch")
+		os.Exit(1)
+	}
 	config := ctrl.GetConfigOrDie()
 	config.QPS, config.Burst = float32(o.kubeAPIQPS), o.kubeAPIBurst
 	mgr, err := ctrl.NewManager(config, managerOptions(o))
@@ -139,6 +144,7 @@ func main() {
 		RequestTimeout:          o.elasticsearch.timeout,
 		Retry:                   o.retry,
 		AllowCrossNamespaceRefs: o.allowCrossNamespace,
+		WatchNamespaces:         o.watchNamespaces.list,
 		MaxConcurrentReconciles: o.maxConcurrent,
 	}
 	if err := reconciler.SetupWithManager(mgr); err != nil {
@@ -186,9 +192,8 @@ func managerOptions(o options) ctrl.Options {
 		Scheme:        scheme,
 		Metrics:       metricsOptions,
 		WebhookServer: webhook.NewServer(webhook.Options{TLSOpts: tlsOpts, CertDir: o.webhook.certDir, Port: o.webhook.port}),
-		// The reconciler reads TokenRevocations from the cache and nothing else (Secrets, ECK
-		// objects are read uncached); managedFields are never read, so they are not kept.
-		Cache:                   cache.Options{DefaultTransform: cache.TransformStripManagedFields()},
+		// Only the watched namespaces' TokenRevocations, without managedFields (namespaces.go).
+		Cache:                   o.watchNamespaces.cacheOptions(),
 		HealthProbeBindAddress:  o.probeAddr,
 		LeaderElection:          o.enableLeaderElection,
 		LeaderElectionNamespace: o.leaderElectionNS,
