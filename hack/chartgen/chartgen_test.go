@@ -75,18 +75,18 @@ func TestTheChartIsInStepWithConfig(t *testing.T) {
 func TestRulesSplitByTheScopeOfTheirResources(t *testing.T) {
 	g := NewWithT(t)
 	namespaced, cluster, err := splitByScope([]rbacv1.PolicyRule{
-		{APIGroups: []string{"", "events.k8s.io"}, Resources: []string{"secrets", "events"}, Verbs: []string{"get"}},
+		{APIGroups: []string{""}, Resources: []string{"secrets", "namespaces"}, Verbs: []string{"get"}},
 		{APIGroups: []string{"authorization.k8s.io"}, Resources: []string{"subjectaccessreviews"}, Verbs: []string{"create"}},
 		{APIGroups: []string{"security.esrevoke.io"}, Resources: []string{"tokenrevocations/status"}, Verbs: []string{"patch"}},
 		{NonResourceURLs: []string{"/metrics"}, Verbs: []string{"get"}},
 	})
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(namespaced).To(Equal([]rbacv1.PolicyRule{
-		{APIGroups: []string{""}, Resources: []string{"secrets", "events"}, Verbs: []string{"get"}},
-		{APIGroups: []string{"events.k8s.io"}, Resources: []string{"events"}, Verbs: []string{"get"}},
+		{APIGroups: []string{""}, Resources: []string{"secrets"}, Verbs: []string{"get"}},
 		{APIGroups: []string{"security.esrevoke.io"}, Resources: []string{"tokenrevocations/status"}, Verbs: []string{"patch"}},
 	}))
 	g.Expect(cluster).To(Equal([]rbacv1.PolicyRule{
+		{APIGroups: []string{""}, Resources: []string{"namespaces"}, Verbs: []string{"get"}},
 		{APIGroups: []string{"authorization.k8s.io"}, Resources: []string{"subjectaccessreviews"}, Verbs: []string{"create"}},
 		{NonResourceURLs: []string{"/metrics"}, Verbs: []string{"get"}},
 	}))
