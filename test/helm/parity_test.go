@@ -115,7 +115,8 @@ func TestTheChartInstallsTheOperatorConfigDefaultDoes(t *testing.T) {
 					g.Expect(rendered.Subjects).To(Equal(wanted.Subjects))
 				}
 			}
-			for _, obj := range want.ofKind("ValidatingWebhookConfiguration") {
+			webhookConfigurations := append(want.ofKind("ValidatingWebhookConfiguration"), want.ofKind("MutatingWebhookConfiguration")...)
+			for _, obj := range webhookConfigurations {
 				rendered := got.find(obj.GetKind(), obj.GetName(), "").DeepCopy()
 				if config == "namespaced" {
 					// The chart also limits the webhook to the watched namespaces (a test of its own).
