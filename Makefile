@@ -37,6 +37,7 @@ vet: ## Run go vet.
 .PHONY: test
 test: manifests generate fmt vet envtest ## Run every test (unit, envtest, webhook, end to end) with the race detector.
 	KUBEBUILDER_ASSETS="$(ENVTEST_ASSETS)" go test -race -count=1 ./... -coverprofile cover.out
+	$(MAKE) --no-print-directory test-chart
 
 .PHONY: lint
 lint: golangci-lint ## Run golangci-lint.
@@ -149,3 +150,15 @@ mv "$(LOCALBIN)/$$(basename "$(1)")" "$(1)-$(3)" ; \
 } ; \
 ln -sf "$$(basename "$(1)")-$(3)" "$(1)"
 endef
+
+##@ Helm chart
+
+HELM_TEST_DIR = test/helm
+
+.PHONY: chart
+chart: manifests envtest ## Regenerate dist/chart's CRDs, RBAC and webhook configurations from config/ (run after changing config/).
+	go run ./hack/chartgen -kubectl "$(ENVTEST_ASSETS)/kubectl" -config config -chart dist/chart
+
+.PHONY: test-chart
+test-chart: envtest ## Test the Helm chart with the Helm Go library (its own Go module, test/helm).
+	cd $(HELM_TEST_DIR) && KUBEBUILDER_ASSETS="$(ENVTEST_ASSETS)" go test -count=1 ./...

@@ -33,7 +33,6 @@ import (
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
-	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	"sigs.k8s.io/controller-runtime/pkg/metrics/filters"
@@ -66,6 +65,7 @@ type options struct {
 	webhook              webhookFlags
 	maxConcurrent        int
 	allowCrossNamespace  bool
+	watchNamespaces      watchNamespaces
 	kubeAPIQPS           float64
 	kubeAPIBurst         int
 	retry                controllers.RetryPolicy
@@ -109,6 +109,7 @@ func parseFlags(fs *flag.FlagSet, args []string) (options, error) {
 		"After this many attempts (at least 1), a revocation that Elasticsearch keeps answering with error_details is Failed.")
 	o.elasticsearch.bind(fs)
 	o.installation.bind(fs)
+	o.watchNamespaces.bind(fs)
 	o.zap = zap.Options{Development: false}
 	o.zap.BindFlags(fs)
 	if err := fs.Parse(args); err != nil {
@@ -160,6 +161,7 @@ func main() {
 		RequestTimeout:          o.elasticsearch.timeout,
 		Retry:                   o.retry,
 		AllowCrossNamespaceRefs: o.allowCrossNamespace,
+		WatchNamespaces:         o.watchNamespaces.list,
 		MaxConcurrentReconciles: o.maxConcurrent,
 		Key:                     key,
 		Audit:                   newAuditLogger(),
@@ -209,9 +211,8 @@ func managerOptions(o options) ctrl.Options {
 		Scheme:        scheme,
 		Metrics:       metricsOptions,
 		WebhookServer: webhook.NewServer(webhook.Options{TLSOpts: tlsOpts, CertDir: o.webhook.certDir, Port: o.webhook.port}),
-		// The reconciler reads TokenRevocations from the cache and nothing else (Secrets, ECK
-		// objects are read uncached); managedFields are never read, so they are not kept.
-		Cache:                   cache.Options{DefaultTransform: cache.TransformStripManagedFields()},
+		// Only the watched namespaces' TokenRevocations, without managedFields (namespaces.go).
+		Cache:                   o.watchNamespaces.cacheOptions(),
 		HealthProbeBindAddress:  o.probeAddr,
 		LeaderElection:          o.enableLeaderElection,
 		LeaderElectionNamespace: o.leaderElectionNS,

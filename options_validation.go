@@ -53,6 +53,9 @@ func (o options) validate() error {
 		problems = append(problems, fmt.Errorf("--max-partial-attempts must be at most %d, got %d", math.MaxInt32, o.maxPartialAttempts))
 	}
 	problems = append(problems, o.kubeAPIProblems()...)
+	if o.watchNamespaces.err != nil {
+		problems = append(problems, o.watchNamespaces.err)
+	}
 	if o.webhook.port < 1 || o.webhook.port > 65535 {
 		problems = append(problems, fmt.Errorf("--webhook-port must be a TCP port (1-65535), got %d", o.webhook.port))
 	}

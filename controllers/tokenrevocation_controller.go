@@ -59,6 +59,9 @@ type TokenRevocationReconciler struct {
 	Retry RetryPolicy
 	// AllowCrossNamespaceRefs lets a TokenRevocation refer to an ECK Elasticsearch in another namespace.
 	AllowCrossNamespaceRefs bool
+	// WatchNamespaces, when not empty, are the only namespaces the operator reads from
+	// (--watch-namespaces): a reference to an ECK Elasticsearch elsewhere is refused, never read.
+	WatchNamespaces []string
 	// MaxConcurrentReconciles is the number of revocations handled at once.
 	MaxConcurrentReconciles int
 	// Key is the installation key: it fingerprints tokens and verifies admission signatures.

@@ -19,7 +19,9 @@ package controllers
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -62,6 +64,11 @@ func (r *TokenRevocationReconciler) targetFromECK(ctx context.Context, rev *secu
 		return elasticsearch.Target{}, pending(securityv1alpha1.ReasonCrossNamespaceRefForbidden,
 			"spec.elasticsearchRef refers to namespace %q; the operator allows references to other namespaces "+
 				"only with --allow-cross-namespace-refs", key.Namespace)
+	}
+	if len(r.WatchNamespaces) > 0 && !slices.Contains(r.WatchNamespaces, key.Namespace) {
+		return elasticsearch.Target{}, pending(securityv1alpha1.ReasonCrossNamespaceRefForbidden,
+			"spec.elasticsearchRef refers to namespace %q, which the operator does not watch (--watch-namespaces %s)",
+			key.Namespace, strings.Join(r.WatchNamespaces, ","))
 	}
 	tlsDisabled, version, err := r.eckCluster(ctx, key)
 	if err != nil {
