@@ -33,7 +33,8 @@ const unknownProduct = "the client noticed that the server is not Elasticsearch"
 // Invalidate makes exactly one invalidate token call (the client's retries are off; the controller owns
 // retrying) within target.Timeout, and classifies the outcome: a Result for a 200 (including partial
 // failures, ErrorCount > 0), otherwise an *Error whose Kind tells what to do. Every returned text has the
-// request's token and refresh token and the target's password and API key replaced by Redacted.
+// request's token and refresh token and the target's password and API key replaced by Redacted (see
+// redactor), before any text taken from the answer is bounded.
 func (c *Clients) Invalidate(ctx context.Context, target Target, req InvalidateRequest) (Result, error) {
 	red := newRedactor(target, req)
 	res, err := c.invalidate(ctx, target, req)
@@ -62,7 +63,8 @@ func (c *Clients) invalidate(ctx context.Context, target Target, req InvalidateR
 	if err != nil {
 		return Result{}, readError(ctx, callCtx, target, res.StatusCode, err)
 	}
-	return ParseInvalidateResponse(res.StatusCode, res.Header, body)
+	// Redact the body's texts whole, before they are bounded; Invalidate redacts everything again at the end.
+	return parseInvalidateResponse(res.StatusCode, res.Header, body, newRedactor(target, req))
 }
 
 // callError classifies a call that brought no answer. Go's transport errors name hosts and causes, not
