@@ -255,8 +255,8 @@ func TestAPasswordIsRedactedWithoutGarblingTheWordsAroundIt(t *testing.T) {
 func TestACredentialTooShortToRedactIsRefusedBeforeAnyCall(t *testing.T) {
 	t.Parallel()
 	for name, target := range map[string]es.Target{
-		"a 1-character password": {Username: userName, Password: "p"},
-		"a 7-character password": {Username: userName, Password: "hunter2"},
+		"a 1-character password":            {Username: userName, Password: "p"},
+		"a 7-character password":            {Username: userName, Password: "hunter2"},
 		"an API key with a 7-character key": {APIKey: encodeAPIKey(apiKeyID, "k3y-s3c")},
 	} {
 		t.Run(name, func(t *testing.T) {
