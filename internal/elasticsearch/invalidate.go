@@ -34,7 +34,7 @@ const unknownProduct = "the client noticed that the server is not Elasticsearch"
 // retrying) within target.Timeout, and classifies the outcome: a Result for a 200 (including partial
 // failures, ErrorCount > 0), otherwise an *Error whose Kind tells what to do. Every returned text has the
 // request's token and refresh token and the target's password and API key replaced by Redacted (see
-// redactor), before any text taken from the answer is bounded.
+// redactor); texts taken from the answer are redacted whole, before they are bounded.
 func (c *Clients) Invalidate(ctx context.Context, target Target, req InvalidateRequest) (Result, error) {
 	red := newRedactor(target, req)
 	res, err := c.invalidate(ctx, target, req)

@@ -32,7 +32,8 @@ import (
 // accepts native-realm passwords from 6 characters (Validation.Users.MIN_PASSWD_LENGTH in
 // x-pack/plugin/core/src/main/java/org/elasticsearch/xpack/core/security/support/Validation.java), so
 // a 6- or 7-character password it accepts is refused here. The API keys it creates have 22-character
-// keys (ApiKeyService: UUIDs.randomBase64UUIDSecureString, 16 random bytes in unpadded base64url).
+// keys (ApiKeyService: UUIDs.randomBase64UUIDSecureString, 16 random bytes in unpadded base64url), and
+// ECK generates 24-character elastic passwords (cloud-on-k8s pkg/controller/common/random.go).
 // Tokens have no minimum: Elasticsearch issues long ones, and a short one is sent (Elasticsearch does
 // not know it) and redacted as a whole value.
 const MinCredentialLength = 8
