@@ -121,7 +121,7 @@ func TestAnECKElasticsearchWithoutTLSIsCalledOverHTTPWithTheSecretsCredentials(t
 	h := newHarness(t, nil)
 	installECK(t)
 	h.eckCluster(true, "ca")
-	h.secret("api-key", map[string]string{"api-key": "aWQ6a2V5"})
+	h.secret("api-key", map[string]string{"api-key": "aWQ6dWkybHAyYXhUTm1zeWFrdzl0dk5udw=="})
 	rev := h.create(securityv1alpha1.TokenRevocationSpec{Username: str("u"),
 		ElasticsearchRef: &securityv1alpha1.ElasticsearchRef{Name: str("quickstart"), SecretName: str("api-key")}})
 
@@ -130,7 +130,7 @@ func TestAnECKElasticsearchWithoutTLSIsCalledOverHTTPWithTheSecretsCredentials(t
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(target.URL).To(Equal("http://quickstart-es-http." + h.namespace + ".svc:9200"))
 	g.Expect(target.CACert).To(BeEmpty())
-	g.Expect(target.APIKey).To(Equal("aWQ6a2V5"))
+	g.Expect(target.APIKey).To(Equal("aWQ6dWkybHAyYXhUTm1zeWFrdzl0dk5udw=="))
 	g.Expect(target.Username).To(BeEmpty(), "secretName overrides the elastic user")
 }
 

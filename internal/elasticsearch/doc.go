@@ -40,5 +40,7 @@ limitations under the License.
 //
 // Secrets never leave this package: Target and InvalidateRequest print without credentials or tokens,
 // and every returned error and error detail passes through a redactor that replaces the request's
-// token, refresh token, and the target's password and API key with "[REDACTED]".
+// token, refresh token, and the target's password and API key with "[REDACTED]" wherever one stands as
+// a whole value, and any 12-byte run of one anywhere. Texts from Elasticsearch are redacted whole, then
+// bounded; Target.Validate refuses passwords and API keys too short to be redacted safely.
 package elasticsearch

@@ -35,7 +35,8 @@ import (
 // failures, ErrorCount > 0), otherwise an *Error whose Kind tells what to do, beside a Result that
 // carries only Version. A target whose version is not yet known may cost a second call, once: when the
 // first path answers "no handler found" (see send). Every returned text has the request's token and
-// refresh token and the target's password and API key replaced by Redacted.
+// refresh token and the target's password and API key replaced by Redacted (see redactor); texts taken
+// from the answer are redacted whole, before they are bounded.
 func (c *Clients) Invalidate(ctx context.Context, target Target, req InvalidateRequest) (Result, error) {
 	red := newRedactor(target, req)
 	res, err := c.invalidate(ctx, target, req, red)
@@ -59,7 +60,7 @@ func (c *Clients) invalidate(ctx context.Context, target Target, req InvalidateR
 
 	var a *answer
 	for i, path := range p.paths {
-		a, err = send(ctx, callCtx, client, target, path, req)
+		a, err = send(ctx, callCtx, client, target, path, req, red)
 		if err != nil {
 			return Result{Version: state.current().String()}, err
 		}
@@ -93,7 +94,8 @@ func configuredText(t Target) string {
 // (addresses, authentication, TLS, headers) but not through Client.Perform, whose product check turns a
 // 2xx without X-Elastic-Product into an error and drops the body: Elasticsearch before 7.14 sends no
 // such header (see v7_14), so the check is made here, knowing the target's version.
-func send(ctx, callCtx context.Context, client *es8.Client, t Target, path apiPath, req InvalidateRequest) (*answer, error) {
+func send(ctx, callCtx context.Context, client *es8.Client, t Target, path apiPath, req InvalidateRequest,
+	red redactor) (*answer, error) {
 	httpReq, err := http.NewRequestWithContext(callCtx, http.MethodDelete, string(path), bytes.NewReader(req.body()))
 	if err != nil {
 		return nil, newError(KindInvalidTarget, 0, "invalid Elasticsearch target: the request could not be built")
@@ -109,7 +111,10 @@ func send(ctx, callCtx context.Context, client *es8.Client, t Target, path apiPa
 	if err != nil {
 		return nil, readError(ctx, callCtx, t, res.StatusCode, err)
 	}
-	return newAnswer(res.StatusCode, res.Header, body), nil
+	// Redact the body's texts whole, before they are bounded; Invalidate redacts everything again at the end.
+	a := newAnswer(res.StatusCode, res.Header, body)
+	a.esErr = red.cause(a.esErr)
+	return a, nil
 }
 
 // callError classifies a call that brought no answer. Go's transport errors name hosts and causes, not

@@ -18,6 +18,7 @@ package elasticsearch_test
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -25,6 +26,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -161,4 +163,129 @@ func TestEchoedSecretsAreRedacted(t *testing.T) {
 			})
 		}
 	}
+}
+
+// longToken is a 2,000-character token, as long ones came back quoted in the issue's reproduction.
+func longToken() string {
+	var b strings.Builder
+	for i := 0; b.Len() < 2000; i++ {
+		b.WriteString(base64.StdEncoding.EncodeToString(fmt.Appendf(nil, "long-token-part-%04d;", i)))
+	}
+	return b.String()[:2000]
+}
+
+// expectNoRunOf fails if text holds any es.SecretRunLength-byte run of secret.
+func expectNoRunOf(g Gomega, text, secret string) {
+	for i := 0; i+es.SecretRunLength <= len(secret); i++ {
+		run := secret[i : i+es.SecretRunLength]
+		g.Expect(strings.Contains(text, run)).To(BeFalse(), "the run at %d of the secret survives in: %s",
+			i, strings.ReplaceAll(text, run, "<RUN>"))
+	}
+}
+
+func TestALongTokenQuotedInAReasonLeavesNoRunOfIt(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		status int
+		shape  func(request, authorization string) string
+		// reasons are the error's reason, or the error detail's reason and its cause's, after redaction.
+		reasons []string
+	}{
+		{"a 401 quoting the token", http.StatusUnauthorized, func(string, string) string {
+			return `{"error":{"type":"security_exception","reason":` + jsonText("token ["+longToken()+"] is not valid") + `},"status":401}`
+		}, []string{"token [[REDACTED]] is not valid"}},
+		{"a 400 parse error quoting the request body", http.StatusBadRequest, func(body, _ string) string {
+			return `{"error":{"type":"x_content_parse_exception","reason":` + jsonText("[1:3] [token] failed to parse: "+body) +
+				`,"caused_by":{"type":"json_parse_exception","reason":` + jsonText(body) + `}},"status":400}`
+		}, []string{`[1:3] [token] failed to parse: {"token":"[REDACTED]"}`}},
+		{"error details quoting the token", http.StatusOK, func(body, _ string) string {
+			return `{"invalidated_tokens":0,"previously_invalidated_tokens":0,"error_count":1,"error_details":[` +
+				`{"type":"exception","reason":` + jsonText("cannot invalidate "+longToken()) + `,"caused_by":{"type":"exception","reason":` +
+				jsonText(body) + `}}]}`
+		}, []string{"cannot invalidate [REDACTED]", `{"token":"[REDACTED]"}`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			g := NewWithT(t)
+			target := (&cluster{url: echoingCluster(t, tt.status, tt.shape)}).target(apiKeyAuth)
+			req := es.InvalidateRequest{Token: longToken()}
+
+			res, err := es.NewClients().Invalidate(context.Background(), target, req)
+
+			expectNoRunOf(g, everythingPrinted(target, req, res, err), req.Token)
+			var e *es.Error
+			if errors.As(err, &e) {
+				g.Expect([]string{e.Reason}).To(Equal(tt.reasons))
+				g.Expect(e.Error()).To(ContainSubstring(e.Reason))
+			} else {
+				g.Expect(res.ErrorDetails).To(HaveLen(1))
+				g.Expect([]string{res.ErrorDetails[0].Reason, res.ErrorDetails[0].CausedBy.Reason}).To(Equal(tt.reasons))
+			}
+		})
+	}
+}
+
+func TestAPasswordIsRedactedWithoutGarblingTheWordsAroundIt(t *testing.T) {
+	t.Parallel()
+	const reason = "unable to authenticate user [revoker] with password [%s] for REST request " +
+		"[https://es.example:9200/_security/oauth2/token]; Elasticsearch %s"
+	for _, password := range []string{"hunter2xyz", "lasticse", "ttps://es", "security"} {
+		t.Run(password, func(t *testing.T) {
+			t.Parallel()
+			g := NewWithT(t)
+			url := echoingCluster(t, http.StatusUnauthorized, func(string, string) string {
+				return `{"error":{"type":"security_exception","reason":` + jsonText(fmt.Sprintf(reason, password, "said no")) + `},"status":401}`
+			})
+			target := es.Target{URL: url, Username: userName, Password: password}
+
+			_, err := es.NewClients().Invalidate(context.Background(), target, es.InvalidateRequest{Token: "access-token-9a1b"})
+
+			var e *es.Error
+			g.Expect(errors.As(err, &e)).To(BeTrue())
+			g.Expect(e.Kind).To(Equal(es.KindUnauthorized))
+			g.Expect(e.Reason).To(Equal(fmt.Sprintf(reason, es.Redacted, "said no")))
+			g.Expect(e.Error()).To(ContainSubstring(e.Reason))
+			g.Expect(e.Error()).To(ContainSubstring("Elasticsearch answered 401 (security_exception)"))
+		})
+	}
+}
+
+func TestACredentialTooShortToRedactIsRefusedBeforeAnyCall(t *testing.T) {
+	t.Parallel()
+	for name, target := range map[string]es.Target{
+		"a 1-character password":            {Username: userName, Password: "p"},
+		"a 7-character password":            {Username: userName, Password: "hunter2"},
+		"an API key with a 7-character key": {APIKey: encodeAPIKey(apiKeyID, "k3y-s3c")},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			g := NewWithT(t)
+			var calls atomic.Int32
+			target.URL = startServer(t, "http", http.HandlerFunc(func(http.ResponseWriter, *http.Request) { calls.Add(1) })).URL
+
+			_, err := es.NewClients().Invalidate(context.Background(), target, es.InvalidateRequest{Token: "access-token-9a1b"})
+
+			g.Expect(es.KindOf(err)).To(Equal(es.KindInvalidTarget))
+			g.Expect(err.Error()).To(MatchRegexp(`(password|apiKey): .*shorter than 8 characters, too short to keep out of messages safely`))
+			g.Expect(err.Error()).NotTo(ContainSubstring(es.Redacted), "the message names the field, so it has nothing to redact")
+			g.Expect(calls.Load()).To(BeZero())
+		})
+	}
+}
+
+func TestAShortTokenIsSentAndRedactedAsAWholeValueOnly(t *testing.T) {
+	t.Parallel()
+	g := NewWithT(t)
+	url := echoingCluster(t, http.StatusBadRequest, func(body, _ string) string {
+		return `{"error":{"type":"illegal_argument_exception","reason":` + jsonText("tok: not a token; tokens look different: "+body) + `},"status":400}`
+	})
+	target := es.Target{URL: url, Username: userName, Password: userPassword}
+
+	_, err := es.NewClients().Invalidate(context.Background(), target, es.InvalidateRequest{Token: "tok"})
+
+	var e *es.Error
+	g.Expect(errors.As(err, &e)).To(BeTrue())
+	g.Expect(e.Reason).To(Equal(`[REDACTED]: not a token; tokens look different: {"token":"[REDACTED]"}`))
 }

@@ -70,12 +70,22 @@ type ErrorCause struct {
 // gives it: a Result for a 200 that carries the counters and the X-Elastic-Product header, otherwise an
 // *Error. Clients.Invalidate classifies the same way, knowing also what the target's version allows
 // (older versions send no product header, and answer in other shapes). It reads only the first
-// MaxBodyBytes of body, and never quotes a body that is not Elasticsearch's. It does not redact:
-// Clients.Invalidate does, knowing the secrets.
+// MaxBodyBytes of body, bounds every type and reason it keeps to MaxTextBytes, and never quotes a body
+// that is not Elasticsearch's. It knows no secrets, so it does not redact: Clients.Invalidate does,
+// before the texts are bounded.
 func ParseInvalidateResponse(status int, header http.Header, body []byte) (Result, error) {
+	return parseInvalidateResponse(status, header, body, redactor{})
+}
+
+// parseInvalidateResponse is ParseInvalidateResponse redacting with red every type and reason taken from
+// body, whole, before bounding it: a cut made first could keep most of a secret that red then no longer
+// recognizes.
+func parseInvalidateResponse(status int, header http.Header, body []byte, red redactor) (Result, error) {
 	a := newAnswer(status, header, body)
+	a.esErr = red.cause(a.esErr)
 	a.version = versionRange{lo: v7_14, hi: unbounded}
-	return a.classify()
+	res, err := a.classify()
+	return red.result(res), err
 }
 
 // classify turns the answer into a Result or an *Error.
@@ -186,14 +196,14 @@ func parseErrorBody(body []byte) *ErrorCause {
 
 // parseCause reads an error cause: an object with type, reason and caused_by (other keys are ignored),
 // or a plain string taken as the reason; nil for anything else. Below depth MaxCauseDepth, caused_by is
-// dropped.
+// dropped. Texts are kept whole, for the redactor; parseInvalidateResponse bounds them after it.
 func parseCause(raw json.RawMessage, depth int) *ErrorCause {
 	if string(bytes.TrimSpace(raw)) == "null" {
 		return nil
 	}
 	var s string
 	if json.Unmarshal(raw, &s) == nil {
-		return &ErrorCause{Reason: truncate(s, MaxTextBytes)}
+		return &ErrorCause{Reason: s}
 	}
 	var obj map[string]json.RawMessage
 	if json.Unmarshal(raw, &obj) != nil || obj == nil {
@@ -206,13 +216,14 @@ func parseCause(raw json.RawMessage, depth int) *ErrorCause {
 	return c
 }
 
-// jsonString is raw as a bounded string when it is a JSON string, else "".
+// jsonString is raw as a string when it is a JSON string, else "". It is not bounded yet: the redactor
+// must see it whole.
 func jsonString(raw json.RawMessage) string {
 	var s string
 	if json.Unmarshal(raw, &s) != nil {
 		return ""
 	}
-	return truncate(s, MaxTextBytes)
+	return s
 }
 
 // truncate cuts s to at most limit bytes on a rune boundary, the last three of them the mark "…".

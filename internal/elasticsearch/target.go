@@ -126,6 +126,10 @@ func apiKeyProblems(key string) []string {
 	if !ok || id == "" || secret == "" {
 		return []string{`apiKey: is not an encoded API key; use base64 of id:key, the "encoded" field of the create API key response`}
 	}
+	if tooShort(secret) {
+		return []string{fmt.Sprintf("apiKey: its key (after the id and ':') is shorter than %d characters, too short to keep "+
+			"out of messages safely; use a key Elasticsearch created (22 characters)", MinCredentialLength)}
+	}
 	return nil
 }
 
@@ -148,6 +152,9 @@ func basicAuthProblems(username, password string) []string {
 	}
 	if password == "" {
 		problems = append(problems, "password: is empty but username is set")
+	} else if tooShort(password) {
+		problems = append(problems, fmt.Sprintf("password: is shorter than %d characters, too short to keep out of "+
+			"messages safely; use a longer password", MinCredentialLength))
 	}
 	if strings.Contains(username, ":") {
 		problems = append(problems, "username: must not contain ':' (HTTP Basic authentication cannot carry it)")

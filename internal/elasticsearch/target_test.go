@@ -34,7 +34,9 @@ func TestTargetValidateAcceptsAUsableTarget(t *testing.T) {
 	ca := selfSignedCA(g)
 	tests := map[string]es.Target{
 		"an https URL with an API key":                  {URL: "https://es.example:9200", APIKey: encodedAPIKey},
-		"an unpadded API key":                           {URL: "https://es.example:9200", APIKey: base64.RawStdEncoding.EncodeToString([]byte("id:k"))},
+		"an unpadded API key":                           {URL: "https://es.example:9200", APIKey: base64.RawStdEncoding.EncodeToString([]byte("id:ui2lp2axTNmsyakw9tvNn"))},
+		"an 8-character password":                       {URL: "https://es.example:9200", Username: "elastic", Password: "hunter2x"},
+		"an API key with an 8-character key":            {URL: "https://es.example:9200", APIKey: encodeAPIKey(apiKeyID, "k3y-s3cr")},
 		"an http URL with username and password":        {URL: "http://127.0.0.1:9200", Username: "elastic", Password: "changeme"},
 		"a URL with a path prefix and a CA and timeout": {URL: "https://proxy.example/es/", APIKey: encodedAPIKey, CACert: ca, Timeout: time.Second},
 	}
@@ -67,6 +69,10 @@ func TestTargetValidateNamesEveryFieldAtFaultButNotItsValue(t *testing.T) {
 		{"a username without password", es.Target{URL: "https://es.example", Username: "u"}, []string{"password: is empty but username is set"}},
 		{"a password without username", es.Target{URL: "https://es.example", Password: userPassword}, []string{"username: is empty but password is set"}},
 		{"a username with a colon", es.Target{URL: "https://es.example", Username: "a:b", Password: userPassword}, []string{"username: must not contain ':'"}},
+		{"a password too short to redact", es.Target{URL: "https://es.example", Username: "u", Password: "hunter2"},
+			[]string{"password: is shorter than 8 characters, too short to keep out of messages safely"}},
+		{"an API key whose key is too short to redact", es.Target{URL: "https://es.example", APIKey: encodeAPIKey(apiKeyID, "k3y-s3c")},
+			[]string{"apiKey: its key (after the id and ':') is shorter than 8 characters"}},
 		{"an API key that is not base64", es.Target{URL: "https://es.example", APIKey: apiKeyID + ":" + apiKeySecret},
 			[]string{"apiKey: is not an encoded API key"}},
 		{"an API key that does not decode to id:key", es.Target{URL: "https://es.example", APIKey: base64.StdEncoding.EncodeToString([]byte(apiKeySecret))},
