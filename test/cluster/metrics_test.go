@@ -82,7 +82,9 @@ func (h *harness) testMetrics(t *testing.T) {
 	h.mustKubectl(t, "-n", ns, "create", "serviceaccount", "stranger")
 	h.mustKubectl(t, "create", "clusterrolebinding", "esrevoke-e2e-scraper", "--clusterrole="+metricsReaderRole,
 		"--serviceaccount="+ns+":scraper")
-	t.Cleanup(func() { _, _, _ = h.kubectl("", "delete", "clusterrolebinding", "esrevoke-e2e-scraper", "--ignore-not-found") })
+	t.Cleanup(func() {
+		_, _, _ = h.kubectl("", "delete", "clusterrolebinding", "esrevoke-e2e-scraper", "--ignore-not-found")
+	})
 	scraper := strings.TrimSpace(h.mustKubectl(t, "-n", ns, "create", "token", "scraper"))
 	stranger := strings.TrimSpace(h.mustKubectl(t, "-n", ns, "create", "token", "stranger"))
 	url := h.metricsURL(t)

@@ -84,7 +84,7 @@ func (h *harness) testRunbook(t *testing.T) {
 	g.Expect(tr.Status.Target).To(Equal(h.es.url))
 	g.Expect(tr.Status.TokenFingerprint).To(HavePrefix("sha256:"))
 	g.Expect(h.es.tokenActive(t, token)).To(BeFalse(), "the leaked token still authenticates")
-	g.Expect(h.es.calls(t) - before).To(BeEquivalentTo(1), "invalidate calls for one revocation")
+	g.Expect(h.es.calls(t)-before).To(BeEquivalentTo(1), "invalidate calls for one revocation")
 
 	shown := h.mustKubectl(t, "-n", runbookNamespace, "get", "tokenrevocation", "leak-42", "-o", "yaml") +
 		h.mustKubectl(t, "-n", runbookNamespace, "describe", "tokenrevocation", "leak-42")
