@@ -82,7 +82,6 @@ make_golang() {
   # The builder stage fetches modules from the proxy: it trusts this machine's CAs (an egress proxy may
   # re-sign TLS here). Only the builder stage has them; the final image is built on the static base.
   bh copy "$c" /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
-  bh run --isolation chroot "$c" -- sh -c 'chmod -R u+w /usr/local/go && mkdir -p /go/bin /go/src && chmod -R 1777 /go'
   bh config --env GOLANG_VERSION="${go_version#go}" --env GOTOOLCHAIN=local --env GOPATH=/go \
     --env PATH=/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     --workingdir /go --cmd bash "$c"
