@@ -71,21 +71,27 @@ go_toolchain() {
 
 # make_golang: the golang:1.26 stand-in.
 make_golang() {
-  local rootfs goroot c
+  local rootfs mod goroot c
   rootfs=$(debian_rootfs)
-  goroot=$(go_toolchain)
-  [ -x "$goroot/bin/go" ] || die "no Go toolchain at '$goroot'"
+  mod=$(go_toolchain)
+  [ -f "$mod/bin/go" ] || die "no Go toolchain at '$mod'"
   log "golang stand-in: Debian $suite + $go_version from the module proxy"
+  # Module zips keep no executable bits (cmd/go sets them when it switches toolchains): set them on a copy.
+  goroot=$(mktemp -d "$work/goroot.XXXXXX")
+  cp -r "$mod/." "$goroot/"
+  chmod -R u+w "$goroot"
+  chmod 755 "$goroot"/bin/* "$goroot"/pkg/tool/*/*
   c=$(bh from --pull=never scratch)
-  bh add "$c" "$rootfs" /
-  bh copy "$c" "$goroot" /usr/local/go
+  bh add "$c" "$rootfs" / >/dev/null
+  bh copy "$c" "$goroot" /usr/local/go >/dev/null
+  rm -rf "$goroot"
   # The builder stage fetches modules from the proxy: it trusts this machine's CAs (an egress proxy may
   # re-sign TLS here). Only the builder stage has them; the final image is built on the static base.
-  bh copy "$c" /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
+  bh copy "$c" /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt >/dev/null
   bh config --env GOLANG_VERSION="${go_version#go}" --env GOTOOLCHAIN=local --env GOPATH=/go \
     --env PATH=/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     --workingdir /go --cmd bash "$c"
-  bh commit --rm "$c" "$golang_ref" >/dev/null
+  bh commit --quiet --rm "$c" "$golang_ref" >/dev/null
 }
 
 # make_static: the distroless static:nonroot stand-in.
@@ -102,9 +108,9 @@ make_static() {
   chmod 1777 "$etc/tmp"
   chown 65532:65532 "$etc/home/nonroot" && chmod 700 "$etc/home/nonroot"
   c=$(bh from --pull=never scratch)
-  bh copy "$c" "$etc" /
+  bh copy "$c" "$etc" / >/dev/null
   bh config --user 65532:65532 --workingdir /home/nonroot --env PATH=/usr/local/bin:/usr/bin:/bin "$c"
-  bh commit --rm "$c" "$static_ref" >/dev/null
+  bh commit --quiet --rm "$c" "$static_ref" >/dev/null
   rm -rf "$etc"
 }
 
@@ -116,9 +122,11 @@ fi
 has_image "$golang_ref" || make_golang
 has_image "$static_ref" || make_static
 log "buildah bud -f Dockerfile -t $ref (pulls disabled)"
-# chroot isolation: these machines cannot make the user and network namespaces of the default (OCI)
-# isolation for RUN steps; the build uses the host's network, as `docker build` does by default.
-bh bud --pull=never --isolation chroot --layers -f Dockerfile -t "$ref" . >&2
+# chroot isolation: RUN steps need no OCI runtime, namespaces or cgroups of their own, only root; they
+# use the host's network, as `docker build` does by default. TARGETOS and TARGETARCH are the build
+# arguments BuildKit sets by itself and this buildah does not.
+bh bud --pull=never --isolation chroot --layers --build-arg TARGETOS=linux --build-arg TARGETARCH="$(go env GOARCH)" \
+  -f Dockerfile -t "$ref" . >&2
 rm -f "$out"
 bh push "$ref" "docker-archive:$out:$ref" >/dev/null
 echo "$hash $ref" >"$out.inputs"

@@ -17,7 +17,9 @@ limitations under the License.
 package cluster
 
 import (
+	"encoding/json"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	. "github.com/onsi/gomega"
@@ -40,11 +42,8 @@ func (h *harness) testCertManagerOverlay(t *testing.T) {
 	rendered := h.mustKubectl(t, "kustomize", filepath.Join(h.root, "config", "default-certmanager"))
 	out, stderr, err := h.kubectl(rendered, "apply", "--server-side", "--dry-run=server", "-o", "json", "-f", "-")
 	g.Expect(err).NotTo(HaveOccurred(), "the API server refused config/default-certmanager: %s", stderr)
-	var list unstructured.UnstructuredList
-	g.Expect(list.UnmarshalJSON([]byte(out))).To(Succeed())
-
 	byKind := map[string][]unstructured.Unstructured{}
-	for _, o := range list.Items {
+	for _, o := range decodeObjects(t, out) {
 		byKind[o.GetKind()] = append(byKind[o.GetKind()], o)
 	}
 	g.Expect(byKind["Certificate"]).To(HaveLen(1))
@@ -73,4 +72,27 @@ func (h *harness) testCertManagerOverlay(t *testing.T) {
 	}
 	g.Expect(webhookService).NotTo(BeEmpty(), "no ValidatingWebhookConfiguration with a Service in the overlay")
 	g.Expect(dnsNames).To(ContainElement(webhookService))
+}
+
+// decodeObjects reads what `kubectl ... -o json` printed: one object per resource, or a List of them.
+func decodeObjects(t *testing.T, out string) []unstructured.Unstructured {
+	t.Helper()
+	var objs []unstructured.Unstructured
+	dec := json.NewDecoder(strings.NewReader(out))
+	for dec.More() {
+		var o unstructured.Unstructured
+		if err := dec.Decode(&o.Object); err != nil {
+			t.Fatalf("decoding kubectl's output: %v", err)
+		}
+		if !o.IsList() {
+			objs = append(objs, o)
+			continue
+		}
+		list, err := o.ToList()
+		if err != nil {
+			t.Fatalf("decoding kubectl's output: %v", err)
+		}
+		objs = append(objs, list.Items...)
+	}
+	return objs
 }
