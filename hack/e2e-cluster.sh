@@ -48,6 +48,9 @@ phase "manager image $img ($image_from)"
 mkdir -p "$KCLUSTER_DIR/images" bin/e2e
 case $image_from in
   dockerfile)
+    for pkg in buildah debootstrap; do
+      command -v "$pkg" >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$pkg" >&2
+    done
     nice -n 10 make --no-print-directory image E2E_IMG="$img" IMAGE_TAR="$image_tar"
     cp "$image_tar" "$KCLUSTER_DIR/images/$(tr '/:' '__' <<<"$img").tar"
     ;;
