@@ -104,6 +104,30 @@ deploy: manifests ## Deploy the operator with IMG (DEPLOY_CONFIG=config/default-
 undeploy: ## Remove the operator, its CRD and so every TokenRevocation.
 	$(KUBECTL) delete --ignore-not-found=$(ignore-not-found) -k $(DEPLOY_CONFIG)
 
+##@ Real cluster
+
+# A real single-node Kubernetes for end-to-end tests: ../shared/recipes/kubelet-cluster/README.md.
+KCLUSTER ?= ../shared/recipes/kubelet-cluster
+# The node's state; its binaries are cached under bin/, so a second run builds nothing.
+KCLUSTER_DIR ?= $(CURDIR)/.kcluster
+KCLUSTER_BIN_DIR ?= $(LOCALBIN)/kcluster/bin
+# The image the cluster tests install: a version tag, never :latest (nothing can be pulled).
+E2E_IMG ?= esrevoke/token-revocation-operator:e2e
+IMAGE_TAR ?= $(LOCALBIN)/image/token-revocation-operator.tar
+
+.PHONY: image
+image: ## Build the manager image E2E_IMG from the Dockerfile with buildah, no registry, into IMAGE_TAR (root).
+	hack/image-build.sh $(E2E_IMG) $(IMAGE_TAR)
+
+.PHONY: e2e-cluster
+e2e-cluster: ## Install the operator on a real single-node cluster and test it (root; else skipped).
+	KCLUSTER=$(KCLUSTER) KCLUSTER_DIR=$(KCLUSTER_DIR) KCLUSTER_BIN_DIR=$(KCLUSTER_BIN_DIR) \
+		E2E_IMG=$(E2E_IMG) IMAGE_TAR=$(IMAGE_TAR) hack/e2e-cluster.sh
+
+.PHONY: kcluster-down
+kcluster-down: ## Stop the cluster of an interrupted e2e-cluster run and restore the host.
+	KCLUSTER_DIR=$(KCLUSTER_DIR) KCLUSTER_BIN_DIR=$(KCLUSTER_BIN_DIR) $(KCLUSTER)/down.sh
+
 ##@ Dependencies
 
 LOCALBIN ?= $(shell pwd)/bin
