@@ -81,16 +81,17 @@ func newRootCommand(deps *dependencies) *cobra.Command {
 	config.BearerToken = nil
 
 	root := &cobra.Command{
-		Use:               "kubectl-esrevoke",
-		Short:             "Revoke Elasticsearch tokens with a TokenRevocation, from the command line",
-		Long:              rootLong,
-		Example:           rootExample,
-		Annotations:       map[string]string{cobra.CommandDisplayNameAnnotation: "kubectl esrevoke"},
-		Args:              unknownCommand,
-		RunE:              func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
-		SilenceErrors:     true,
-		SilenceUsage:      true,
-		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
+		Use:                        "kubectl-esrevoke",
+		Short:                      "Revoke Elasticsearch tokens with a TokenRevocation, from the command line",
+		Long:                       rootLong,
+		Example:                    rootExample,
+		Annotations:                map[string]string{cobra.CommandDisplayNameAnnotation: "kubectl esrevoke"},
+		Args:                       unknownCommand,
+		RunE:                       func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+		SilenceErrors:              true,
+		SuggestionsMinimumDistance: 2,
+		SilenceUsage:               true,
+		CompletionOptions:          cobra.CompletionOptions{DisableDefaultCmd: true},
 	}
 	root.SetFlagErrorFunc(safeFlagError)
 	config.AddFlags(root.PersistentFlags())
@@ -136,6 +137,8 @@ func safeFlagError(cmd *cobra.Command, err error) error {
 	)
 	help := fmt.Sprintf("see '%s --help'", cmd.DisplayName())
 	switch {
+	case errors.Is(err, errSecretAsArgument):
+		return &exitError{code: exitFailed, err: fmt.Errorf("%w (nothing was created)", errSecretAsArgument)}
 	case errors.As(err, &notExist) && notExist.GetSpecifiedShortnames() == "" && flagName.MatchString(notExist.GetSpecifiedName()):
 		return fmt.Errorf("unknown flag --%s; %s", notExist.GetSpecifiedName(), help)
 	case errors.As(err, &invalid):

@@ -21,6 +21,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
 
@@ -97,7 +98,12 @@ func readSecretInput(in io.Reader, prompt io.Writer, fromFile string, what secre
 	if fromFile != "" && fromFile != "-" {
 		f, err := os.Open(fromFile) //nolint:gosec // the responder's own file, named on purpose
 		if err != nil {
-			return nil, err
+			// Not the path: a token typed in place of the file name must not be printed back.
+			var pathErr *fs.PathError
+			if errors.As(err, &pathErr) {
+				err = pathErr.Err
+			}
+			return nil, fmt.Errorf("cannot read the file of --from-file (its name is not repeated here): %w", err)
 		}
 		defer func() { _ = f.Close() }()
 		return io.ReadAll(io.LimitReader(f, maxSecretBytes+1))

@@ -104,7 +104,7 @@ func newTokenCommand(deps *dependencies, kind secretKind) *cobra.Command {
 func tokenRevocation(namespace string, kind secretKind, value string) *newRevocation {
 	secret := &corev1.Secret{
 		Type:       corev1.SecretTypeOpaque,
-		StringData: map[string]string{kind.key: value},
+		Data: map[string][]byte{kind.key: []byte(value)},
 	}
 	secret.Namespace = namespace
 	secret.Labels = map[string]string{managedByLabel: managedBy}
