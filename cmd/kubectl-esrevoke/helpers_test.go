@@ -44,6 +44,8 @@ type harness struct {
 	out      bytes.Buffer
 	errOut   bytes.Buffer
 	connects int
+	// namespaceGiven stands for -n on the command line.
+	namespaceGiven bool
 }
 
 // newHarness starts a fake API server holding objs; funcs, if any, intercept its calls.
@@ -68,7 +70,7 @@ func (h *harness) run(stdin string, args ...string) int {
 	deps := &dependencies{streams: streams}
 	deps.connect = func() (*session, error) {
 		h.connects++
-		return &session{client: h.client, namespace: testNamespace, streams: streams,
+		return &session{client: h.client, namespace: testNamespace, namespaceGiven: h.namespaceGiven, streams: streams,
 			now: func() time.Time { return testNow }, pollInterval: 5 * time.Millisecond}, nil
 	}
 	return runWith(deps, args)
