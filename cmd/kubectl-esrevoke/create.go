@@ -29,10 +29,12 @@ import (
 	securityv1alpha1 "github.com/esrevoke/token-revocation-operator/api/v1alpha1"
 )
 
-// managedByLabel marks the Secrets the plugin creates.
 const (
+	// managedByLabel and managedBy mark the Secrets the plugin creates.
 	managedByLabel = "app.kubernetes.io/managed-by"
 	managedBy      = "kubectl-esrevoke"
+	// tokenRevocationKind is the kind the plugin creates.
+	tokenRevocationKind = "TokenRevocation"
 )
 
 // newRevocation is a revocation to create: the TokenRevocation, and for a token, the Secret that

@@ -141,7 +141,7 @@ func oneLine(s string) string {
 // printObject prints rev as kubectl's -o name, yaml or json would.
 func printObject(w io.Writer, rev *securityv1alpha1.TokenRevocation, format string) error {
 	obj := rev.DeepCopy()
-	obj.SetGroupVersionKind(securityv1alpha1.GroupVersion.WithKind("TokenRevocation"))
+	obj.SetGroupVersionKind(securityv1alpha1.GroupVersion.WithKind(tokenRevocationKind))
 	var printer printers.ResourcePrinter
 	switch format {
 	case outputName:

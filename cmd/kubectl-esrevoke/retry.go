@@ -152,7 +152,7 @@ func (s *session) shareSecret(ctx context.Context, failed, retry *securityv1alph
 	}
 	patch := client.MergeFrom(secret.DeepCopy())
 	secret.OwnerReferences = append(secret.OwnerReferences, metav1.OwnerReference{
-		APIVersion: securityv1alpha1.GroupVersion.String(), Kind: "TokenRevocation", Name: retry.Name, UID: retry.UID,
+		APIVersion: securityv1alpha1.GroupVersion.String(), Kind: tokenRevocationKind, Name: retry.Name, UID: retry.UID,
 	})
 	if err := s.client.Patch(ctx, secret, patch); err != nil {
 		s.warnf("could not make the retry an owner of Secret %s: it will be deleted with %s: %v", ref.Name, failed.Name, err)
@@ -161,7 +161,7 @@ func (s *session) shareSecret(ctx context.Context, failed, retry *securityv1alph
 
 func ownedByRevocation(secret *corev1.Secret) bool {
 	for _, owner := range secret.OwnerReferences {
-		if owner.Kind == "TokenRevocation" && owner.APIVersion == securityv1alpha1.GroupVersion.String() {
+		if owner.Kind == tokenRevocationKind && owner.APIVersion == securityv1alpha1.GroupVersion.String() {
 			return true
 		}
 	}
