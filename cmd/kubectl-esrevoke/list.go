@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/util/duration"
 	"k8s.io/cli-runtime/pkg/printers"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -80,6 +81,9 @@ func newListCommand(deps *dependencies) *cobra.Command {
 			var rows []row
 			for _, list := range listers {
 				listed, err := list(cmd.Context(), s.client, opts...)
+				if apierrors.IsForbidden(err) && !s.namespaceGiven {
+					return fmt.Errorf("%w; list the revocations of one namespace with -n NAMESPACE", err)
+				}
 				if err != nil {
 					return err
 				}
