@@ -90,9 +90,12 @@ func (p *pluginCLI) run(t *testing.T, stdin string, args ...string) pluginResult
 	p.output.WriteString(result.out + result.errOut)
 	p.mu.Unlock()
 	// Only the command is logged, not its arguments: the refusal test passes a token as one.
-	command := args[1]
-	if !pluginCommands[command] {
-		command = "(not shown)"
+	command := "(not shown)"
+	for _, arg := range args {
+		if pluginCommands[arg] {
+			command = arg
+			break
+		}
 	}
 	t.Logf("kubectl esrevoke %s: exit %d\n%s%s", command, result.code, result.out, result.errOut)
 	return result
