@@ -18,6 +18,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -42,27 +43,37 @@ const (
 	outcomeTimedOut
 )
 
+// errTimedOut ends the wait when --timeout has passed.
+var errTimedOut = errors.New("timed out")
+
 // waitForOutcome reads rev until it is Revoked or Failed, or timeout passes; rev holds the latest
-// state read. It reads with GETs, so `get` on tokenrevocations is all it needs.
+// state read. It reads with GETs, so `get` on tokenrevocations is all it needs. The GETs run
+// under ctx, not under the timeout: a read cut short by the deadline would look like an error.
 func (s *session) waitForOutcome(ctx context.Context, rev *securityv1alpha1.TokenRevocation, timeout time.Duration) (outcome, error) {
 	key := client.ObjectKeyFromObject(rev)
-	err := wait.PollUntilContextTimeout(ctx, s.pollInterval, timeout, true, func(ctx context.Context) (bool, error) {
+	deadline := time.Now().Add(timeout)
+	err := wait.PollUntilContextCancel(ctx, s.pollInterval, true, func(ctx context.Context) (bool, error) {
 		if err := s.client.Get(ctx, key, rev); err != nil {
 			if apierrors.IsNotFound(err) {
 				return false, fmt.Errorf("tokenrevocation %s was deleted while waiting for it", key)
 			}
 			return false, err
 		}
-		return rev.Status.Phase.IsTerminal(), nil
+		if rev.Status.Phase.IsTerminal() {
+			return true, nil
+		}
+		if !time.Now().Before(deadline) {
+			return false, errTimedOut
+		}
+		return false, nil
 	})
 	switch {
-	case err == nil:
-		return outcomeFinished, nil
-	case wait.Interrupted(err) && ctx.Err() == nil:
+	case errors.Is(err, errTimedOut):
 		return outcomeTimedOut, nil
-	default:
+	case err != nil:
 		return outcomeFinished, err
 	}
+	return outcomeFinished, nil
 }
 
 // follow finishes every command that creates a revocation: it waits if asked, prints the summary
