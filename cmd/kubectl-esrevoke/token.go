@@ -103,7 +103,7 @@ func newTokenCommand(deps *dependencies, kind secretKind) *cobra.Command {
 // tokenRevocation is the Secret holding value and the revocation that will refer to it.
 func tokenRevocation(namespace string, kind secretKind, value string) *newRevocation {
 	secret := &corev1.Secret{
-		Type:       corev1.SecretTypeOpaque,
+		Type: corev1.SecretTypeOpaque,
 		Data: map[string][]byte{kind.key: []byte(value)},
 	}
 	secret.Namespace = namespace
