@@ -72,7 +72,7 @@ func TestKubectlEsrevokeRevokesWithTheRealKubectlAndLeaksNothing(t *testing.T) {
 		g.Expect(res.out).To(Equal("Revoked: token " + rev.Status.TokenFingerprint + " on " + env.ElasticsearchURL +
 			": 1 invalidated, 0 already invalid, 0 errors (tokenrevocation/" + rev.Name + " in namespace " + pluginNamespace +
 			`, reason "INC-1234: token pasted into a CI log")` + "\n"))
-		g.Expect(rev.Status.TokenFingerprint).To(MatchRegexp(`^sha256:[0-9a-f]{16}$`))
+		g.Expect(rev.Status.TokenFingerprint).To(MatchRegexp(`^(hmac-)?sha256:[0-9a-f]{16}$`))
 		g.Expect(rev.Spec.Token).To(BeNil())
 		g.Expect(rev.Spec.TokenSecretRef).To(Equal(&securityv1alpha1.SecretKeySelector{Name: rev.Name, Key: "token"}))
 		expectOwnedSecret(g, c, rev, "token", pluginAccessToken)
@@ -148,7 +148,7 @@ func TestKubectlEsrevokeRevokesWithTheRealKubectlAndLeaksNothing(t *testing.T) {
 		g := NewWithT(t)
 		res := cli.run(t, pluginUnknownToken, append(ns, "token", "--name", "leak-unknown", "--reason", "INC-1239")...)
 		g.Expect(res.code).To(Equal(1), res.errOut)
-		g.Expect(res.out).To(ContainSubstring("Failed: token sha256:"))
+		g.Expect(res.out).To(MatchRegexp(`Failed: token (hmac-)?sha256:[0-9a-f]{16} `))
 		g.Expect(res.out).To(ContainSubstring("TokenNotFound"))
 
 		res = cli.run(t, "", append(ns, "retry", "leak-unknown", "-o", "yaml")...)
@@ -194,7 +194,7 @@ func TestKubectlEsrevokeRevokesWithTheRealKubectlAndLeaksNothing(t *testing.T) {
 		lines := strings.Split(strings.TrimSpace(res.out), "\n")
 		g.Expect(lines[0]).To(MatchRegexp(`^NAMESPACE\s+NAME\s+PHASE\s+REVOKES\s+TARGET\s+INVALIDATED\s+PREVIOUSLY\s+ERRORS\s+AGE\s+REASON$`))
 		g.Expect(lines).To(HaveLen(1 + 8 + 1))
-		g.Expect(res.out).To(MatchRegexp(`plugin-e2e\s+tokenrevocation/leak-refresh\s+Revoked\s+refresh token sha256:[0-9a-f]{16}\s+` + env.ElasticsearchURL))
+		g.Expect(res.out).To(MatchRegexp(`plugin-e2e\s+tokenrevocation/leak-refresh\s+Revoked\s+refresh token (hmac-)?sha256:[0-9a-f]{16}\s+` + env.ElasticsearchURL))
 		g.Expect(res.out).To(MatchRegexp(`default\s+tokenrevocation/user-myuser-\w+\s+Revoked\s+every token of user "myuser" in every realm`))
 		g.Expect(lines[len(lines)-1]).To(Equal("8 revocations in 2 namespaces: 5 Revoked, 2 Failed, 1 Pending; 8 tokens invalidated"))
 
