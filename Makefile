@@ -63,6 +63,24 @@ bench: envtest ## Measure the operator beside a direct client (BENCH_ARGS="-k 10
 build: manifests generate fmt vet ## Build the manager binary.
 	go build -o bin/manager .
 
+.PHONY: plugin
+plugin: ## Build the kubectl plugin bin/kubectl-esrevoke (with bin/ on PATH: kubectl esrevoke --help).
+	go build -o bin/kubectl-esrevoke ./cmd/kubectl-esrevoke
+
+# The archives krew installs, one per platform, and their checksums for dist/krew/esrevoke.yaml.
+PLUGIN_PLATFORMS ?= linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64
+
+.PHONY: plugin-dist
+plugin-dist: ## Build the plugin's krew archives into bin/dist/ and print their sha256 for dist/krew/esrevoke.yaml.
+	@mkdir -p $(LOCALBIN)/dist
+	@for platform in $(PLUGIN_PLATFORMS); do \
+		os=$${platform%/*}; arch=$${platform#*/}; ext=; [ "$$os" = windows ] && ext=.exe; \
+		dir=$$(mktemp -d); \
+		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch go build -trimpath -o $$dir/kubectl-esrevoke$$ext ./cmd/kubectl-esrevoke; \
+		tar -czf $(LOCALBIN)/dist/kubectl-esrevoke_$${os}_$${arch}.tar.gz -C $$dir .; rm -rf $$dir; \
+	done
+	@cd $(LOCALBIN)/dist && sha256sum *.tar.gz
+
 .PHONY: run
 run: manifests generate fmt vet ## Run the manager against the current kubeconfig, webhooks off.
 	ENABLE_WEBHOOKS=false go run .

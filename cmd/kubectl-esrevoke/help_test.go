@@ -1,0 +1,101 @@
+/*
+Copyright 2026 The Token Revocation Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	. "github.com/onsi/gomega"
+	"sigs.k8s.io/yaml"
+)
+
+func TestHelpReadsLikeKubectls(t *testing.T) {
+	for _, command := range []string{"", "token", "refresh-token", "user", "realm", "list", "retry"} {
+		t.Run("help of "+command, func(t *testing.T) {
+			g := NewWithT(t)
+			h := newHarness(t, nil)
+			args := append(strings.Fields(command), "--help")
+			g.Expect(h.run("", args...)).To(Equal(exitOK))
+			help := h.out.String()
+			g.Expect(help).To(ContainSubstring("Usage:\n  kubectl esrevoke " + command))
+			g.Expect(help).To(ContainSubstring("Examples:\n  # "))
+			g.Expect(help).To(ContainSubstring("--kubeconfig"))
+			g.Expect(help).To(ContainSubstring("-n, --namespace"))
+			g.Expect(help).NotTo(ContainSubstring("kubectl-esrevoke"), "the command is named as kubectl runs it")
+			g.Expect(help).NotTo(MatchRegexp(`(?m)^\s+--token\b`), "no flag takes a token")
+			g.Expect(h.connects).To(BeZero())
+		})
+	}
+}
+
+// krewManifest is what the tests read of dist/krew/esrevoke.yaml.
+type krewManifest struct {
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	Metadata   struct {
+		Name string `json:"name"`
+	} `json:"metadata"`
+	Spec struct {
+		Version          string `json:"version"`
+		ShortDescription string `json:"shortDescription"`
+		Platforms        []struct {
+			Selector struct {
+				MatchLabels map[string]string `json:"matchLabels"`
+			} `json:"selector"`
+			URI    string `json:"uri"`
+			SHA256 string `json:"sha256"`
+			Bin    string `json:"bin"`
+		} `json:"platforms"`
+	} `json:"spec"`
+}
+
+func TestTheKrewManifestNamesAnArchiveOfEveryPlatformMakeBuilds(t *testing.T) {
+	g := NewWithT(t)
+	raw, err := os.ReadFile(filepath.Join("..", "..", "dist", "krew", "esrevoke.yaml"))
+	g.Expect(err).NotTo(HaveOccurred())
+	var m krewManifest
+	g.Expect(yaml.Unmarshal(raw, &m)).NotTo(HaveOccurred())
+	g.Expect(m.APIVersion).To(Equal("krew.googlecontainertools.github.com/v1alpha2"))
+	g.Expect(m.Kind).To(Equal("Plugin"))
+	g.Expect(m.Metadata.Name).To(Equal("esrevoke"), "krew names the plugin after the file, and kubectl runs kubectl-esrevoke")
+	g.Expect(m.Spec.Version).To(MatchRegexp(`^v\d+\.\d+\.\d+$`))
+
+	makefile, err := os.ReadFile(filepath.Join("..", "..", "Makefile"))
+	g.Expect(err).NotTo(HaveOccurred())
+	var platforms []string
+	for _, line := range strings.Split(string(makefile), "\n") {
+		if value, ok := strings.CutPrefix(line, "PLUGIN_PLATFORMS ?= "); ok {
+			platforms = strings.Fields(value)
+		}
+	}
+	g.Expect(platforms).NotTo(BeEmpty())
+	g.Expect(m.Spec.Platforms).To(HaveLen(len(platforms)))
+	for i, p := range m.Spec.Platforms {
+		os, arch := p.Selector.MatchLabels["os"], p.Selector.MatchLabels["arch"]
+		g.Expect(platforms[i]).To(Equal(os + "/" + arch))
+		g.Expect(p.URI).To(HaveSuffix("/" + m.Spec.Version + "/kubectl-esrevoke_" + os + "_" + arch + ".tar.gz"))
+		g.Expect(p.SHA256).To(MatchRegexp(`^[0-9a-f]{64}$`))
+		bin := "kubectl-esrevoke"
+		if os == "windows" {
+			bin += ".exe"
+		}
+		g.Expect(p.Bin).To(Equal(bin))
+	}
+}

@@ -1,0 +1,178 @@
+/*
+Copyright 2026 The Token Revocation Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/util/duration"
+	"k8s.io/cli-runtime/pkg/printers"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	securityv1alpha1 "github.com/esrevoke/token-revocation-operator/api/v1alpha1"
+)
+
+const listLong = `List the revocations of every namespace (or of the namespace given with -n) in one table, oldest
+first, with what each revokes (tokens by their fingerprints), where, its phase and counts, and a
+total by phase. kubectl get tokenrevocations gives the same objects one namespace at a time.`
+
+const listExample = `  # Every revocation in the cluster
+  kubectl esrevoke list
+
+  # Those of one namespace
+  kubectl esrevoke list -n security`
+
+// row is one revocation in the list, whatever its kind.
+type row struct {
+	kind, namespace, name string
+	phase                 string
+	what, target          string
+	invalidated           *int64
+	previously            *int64
+	errors                *int64
+	created               time.Time
+	reason                string
+}
+
+// lister lists one kind of revocation as rows. ApiKeyRevocation adds its own as it lands.
+type lister func(ctx context.Context, c client.Client, opts ...client.ListOption) ([]row, error)
+
+var listers = []lister{listTokenRevocations}
+
+// newListCommand builds `list`.
+func newListCommand(deps *dependencies) *cobra.Command {
+	return &cobra.Command{
+		Use:     "list [-n NAMESPACE]",
+		Short:   "Summarize the revocations of every namespace",
+		Long:    listLong,
+		Example: listExample,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			s, err := deps.session()
+			if err != nil {
+				return err
+			}
+			var opts []client.ListOption
+			if s.namespaceGiven {
+				opts = append(opts, client.InNamespace(s.namespace))
+			}
+			var rows []row
+			for _, list := range listers {
+				listed, err := list(cmd.Context(), s.client, opts...)
+				if apierrors.IsForbidden(err) && !s.namespaceGiven {
+					return fmt.Errorf("%w; list the revocations of one namespace with -n NAMESPACE", err)
+				}
+				if err != nil {
+					return err
+				}
+				rows = append(rows, listed...)
+			}
+			return printRows(s.streams.Out, rows, s.now())
+		},
+	}
+}
+
+func listTokenRevocations(ctx context.Context, c client.Client, opts ...client.ListOption) ([]row, error) {
+	var list securityv1alpha1.TokenRevocationList
+	if err := c.List(ctx, &list, opts...); err != nil {
+		return nil, fmt.Errorf("listing tokenrevocations: %w", err)
+	}
+	rows := make([]row, 0, len(list.Items))
+	for i := range list.Items {
+		rev := &list.Items[i]
+		r := row{
+			kind: "tokenrevocation", namespace: rev.Namespace, name: rev.Name,
+			phase: string(phaseOrPending(rev)), what: describeWhat(rev), target: describeTarget(rev),
+			invalidated: rev.Status.InvalidatedTokens, previously: rev.Status.PreviouslyInvalidatedTokens,
+			errors: rev.Status.ErrorCount, created: rev.CreationTimestamp.Time,
+		}
+		if rev.Spec.Reason != nil {
+			r.reason = oneLine(*rev.Spec.Reason)
+		}
+		rows = append(rows, r)
+	}
+	return rows, nil
+}
+
+// printRows prints the table, oldest first, then the totals by phase.
+func printRows(out io.Writer, rows []row, now time.Time) error {
+	if len(rows) == 0 {
+		_, err := fmt.Fprintln(out, "No revocations found.")
+		return err
+	}
+	sort.SliceStable(rows, func(i, j int) bool {
+		if !rows[i].created.Equal(rows[j].created) {
+			return rows[i].created.Before(rows[j].created)
+		}
+		return rows[i].namespace+"/"+rows[i].name < rows[j].namespace+"/"+rows[j].name
+	})
+	w := printers.GetNewTabWriter(out)
+	_, _ = fmt.Fprintln(w, "NAMESPACE\tNAME\tPHASE\tREVOKES\tTARGET\tINVALIDATED\tPREVIOUSLY\tERRORS\tAGE\tREASON")
+	for _, r := range rows {
+		_, _ = fmt.Fprintf(w, "%s\t%s/%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.namespace, r.kind, r.name, r.phase, r.what, r.target,
+			count(r.invalidated), count(r.previously), count(r.errors), duration.HumanDuration(now.Sub(r.created)), r.reason)
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintln(out, totals(rows))
+	return err
+}
+
+// totals counts the rows by phase and namespace, and adds up the tokens invalidated.
+func totals(rows []row) string {
+	phases := map[string]int{}
+	namespaces := map[string]bool{}
+	var invalidated int64
+	for _, r := range rows {
+		phases[r.phase]++
+		namespaces[r.namespace] = true
+		invalidated += value(r.invalidated)
+	}
+	var parts []string
+	for _, phase := range []securityv1alpha1.Phase{securityv1alpha1.PhaseRevoked, securityv1alpha1.PhaseFailed,
+		securityv1alpha1.PhaseRevoking, securityv1alpha1.PhasePending} {
+		if n := phases[string(phase)]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, phase))
+		}
+	}
+	return fmt.Sprintf("%s in %s: %s; %d tokens invalidated", plural(len(rows), "revocation"),
+		plural(len(namespaces), "namespace"), strings.Join(parts, ", "), invalidated)
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}
+
+// count prints a count Elasticsearch answered, or "-" before it has.
+func count(p *int64) string {
+	if p == nil {
+		return "-"
+	}
+	return strconv.FormatInt(*p, 10)
+}

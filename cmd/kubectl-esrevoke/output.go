@@ -1,0 +1,155 @@
+/*
+Copyright 2026 The Token Revocation Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/cli-runtime/pkg/printers"
+
+	securityv1alpha1 "github.com/esrevoke/token-revocation-operator/api/v1alpha1"
+)
+
+// summary is the one line a responder pastes into the incident ticket: what happened, to what,
+// where, with what counts, and which resource records it. It holds no secret: a token is named
+// by the fingerprint the operator recorded.
+func summary(rev *securityv1alpha1.TokenRevocation, result outcome, timeout time.Duration) string {
+	var b strings.Builder
+	switch result {
+	case outcomeDryRun:
+		b.WriteString("Dry run, accepted by the API server, nothing created: ")
+	case outcomeCreated:
+		b.WriteString("Created, not waited for: ")
+	case outcomeTimedOut:
+		fmt.Fprintf(&b, "Not done after %s, still %s: ", timeout, phaseOrPending(rev))
+	default:
+		fmt.Fprintf(&b, "%s: ", rev.Status.Phase)
+	}
+	fmt.Fprintf(&b, "%s on %s", describeWhat(rev), describeTarget(rev))
+	if details := describeResult(rev, result); details != "" {
+		b.WriteString(": " + details)
+	}
+	fmt.Fprintf(&b, " (tokenrevocation/%s in namespace %s", rev.Name, rev.Namespace)
+	if rev.Spec.Reason != nil {
+		fmt.Fprintf(&b, ", reason %q", *rev.Spec.Reason)
+	}
+	b.WriteString(")")
+	return b.String()
+}
+
+func phaseOrPending(rev *securityv1alpha1.TokenRevocation) securityv1alpha1.Phase {
+	if rev.Status.Phase == "" {
+		return securityv1alpha1.PhasePending
+	}
+	return rev.Status.Phase
+}
+
+// describeWhat names what the revocation revokes, tokens by their fingerprints.
+func describeWhat(rev *securityv1alpha1.TokenRevocation) string {
+	spec := rev.Spec
+	fingerprint := rev.Status.TokenFingerprint
+	if fingerprint == "" {
+		fingerprint = "(fingerprint not recorded yet)"
+	}
+	switch {
+	case spec.Token != nil || spec.TokenSecretRef != nil:
+		return "token " + fingerprint
+	case spec.RefreshToken != nil || spec.RefreshTokenSecretRef != nil:
+		return "refresh token " + fingerprint
+	case spec.Username != nil && spec.RealmName != nil:
+		return fmt.Sprintf("every token of user %q in realm %q", *spec.Username, *spec.RealmName)
+	case spec.Username != nil:
+		return fmt.Sprintf("every token of user %q in every realm", *spec.Username)
+	case spec.RealmName != nil:
+		return fmt.Sprintf("every token of every user of realm %q", *spec.RealmName)
+	}
+	return "nothing"
+}
+
+// describeTarget names the cluster: the URL the operator called, else the reference.
+func describeTarget(rev *securityv1alpha1.TokenRevocation) string {
+	if rev.Status.Target != "" {
+		return rev.Status.Target
+	}
+	return describeRef(rev.Spec.ElasticsearchRef)
+}
+
+// describeRef names an elasticsearchRef the way --elasticsearch takes it.
+func describeRef(ref *securityv1alpha1.ElasticsearchRef) string {
+	if ref == nil {
+		return "the operator's default Elasticsearch"
+	}
+	var parts []string
+	if ref.Name != nil {
+		eck := "eck/" + *ref.Name
+		if ref.Namespace != nil {
+			eck += "." + *ref.Namespace
+		}
+		parts = append(parts, eck)
+	}
+	if ref.SecretName != nil {
+		parts = append(parts, "secret/"+*ref.SecretName)
+	}
+	return strings.Join(parts, " with ")
+}
+
+// describeResult gives the counts Elasticsearch answered, and why a revocation failed or is not done.
+func describeResult(rev *securityv1alpha1.TokenRevocation, result outcome) string {
+	var parts []string
+	if rev.Status.InvalidatedTokens != nil {
+		parts = append(parts, fmt.Sprintf("%d invalidated, %d already invalid, %d errors",
+			value(rev.Status.InvalidatedTokens), value(rev.Status.PreviouslyInvalidatedTokens), value(rev.Status.ErrorCount)))
+	}
+	if rev.Status.Phase != securityv1alpha1.PhaseRevoked || result == outcomeTimedOut {
+		if ready := meta.FindStatusCondition(rev.Status.Conditions, securityv1alpha1.ReadyCondition); ready != nil && ready.Reason != "" {
+			parts = append(parts, ready.Reason+": "+oneLine(ready.Message))
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+func value(p *int64) int64 {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
+
+// oneLine keeps the summary on one line whatever a condition's message holds.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// printObject prints rev as kubectl's -o name, yaml or json would.
+func printObject(w io.Writer, rev *securityv1alpha1.TokenRevocation, format string) error {
+	obj := rev.DeepCopy()
+	obj.SetGroupVersionKind(securityv1alpha1.GroupVersion.WithKind(tokenRevocationKind))
+	var printer printers.ResourcePrinter
+	switch format {
+	case outputName:
+		printer = &printers.NamePrinter{}
+	case outputYAML:
+		printer = &printers.OmitManagedFieldsPrinter{Delegate: &printers.YAMLPrinter{}}
+	default:
+		printer = &printers.OmitManagedFieldsPrinter{Delegate: &printers.JSONPrinter{}}
+	}
+	return printer.PrintObj(obj, w)
+}

@@ -1,0 +1,118 @@
+/*
+Copyright 2026 The Token Revocation Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"golang.org/x/term"
+)
+
+// maxSecretBytes bounds what is read as one secret value: Elasticsearch's tokens are a few hundred
+// bytes, and the API accepts at most 8192 characters inline.
+const maxSecretBytes = 16 << 10
+
+// secretArgumentHelp says how to pass a secret, for every refusal of one given as an argument.
+const secretArgumentHelp = "arguments stay in shell history and are visible to anyone who can list processes. " +
+	"Pass it on standard input instead (paste it at the prompt, or `kubectl esrevoke token < token.txt`), " +
+	"or with --from-file=PATH"
+
+// errSecretAsArgument is the refusal of a secret given on the command line.
+var errSecretAsArgument = errors.New("refusing to take a secret as an argument: " + secretArgumentHelp)
+
+// refuseSecretArguments is the Args of the commands that read a secret: any argument may be the
+// secret itself, so it is refused, and not repeated.
+func refuseSecretArguments(what secretKind) func(*cobra.Command, []string) error {
+	return func(_ *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return nil
+		}
+		return &exitError{code: exitFailed, err: fmt.Errorf("refusing to take the %s as an argument "+
+			"(nothing was created, and the argument is not repeated here): %s", what.noun, secretArgumentHelp)}
+	}
+}
+
+// secretTrap is a hidden flag that refuses any value: --token=... typed out of habit.
+type secretTrap struct{}
+
+func (secretTrap) String() string   { return "" }
+func (secretTrap) Set(string) error { return errSecretAsArgument }
+func (secretTrap) Type() string     { return "string" }
+
+// addSecretFlagTraps adds hidden flags that catch a secret typed as a flag (--token=...,
+// --refresh-token=..., --api-key=...), so it is refused with the way to pass it, not echoed back.
+func addSecretFlagTraps(flags *pflag.FlagSet) {
+	for _, name := range []string{"token", "refresh-token", "api-key", "password"} {
+		flags.Var(secretTrap{}, name, "never accepted: secrets are read from standard input or --from-file")
+		_ = flags.MarkHidden(name)
+	}
+}
+
+// readSecret reads one secret value (a token) from fromFile, or from in when fromFile is empty or
+// "-". On a terminal it prompts on prompt and reads without echo. The value is trimmed; empty
+// input, or more than one value, is refused.
+func readSecret(in io.Reader, prompt io.Writer, fromFile string, what secretKind) (string, error) {
+	raw, err := readSecretInput(in, prompt, fromFile, what)
+	if err != nil {
+		return "", err
+	}
+	value := strings.TrimSpace(string(raw))
+	source := "standard input"
+	if fromFile != "" && fromFile != "-" {
+		source = fromFile
+	}
+	switch {
+	case len(raw) > maxSecretBytes:
+		return "", fmt.Errorf("%s holds more than %d bytes: not a single %s", source, maxSecretBytes, what.noun)
+	case value == "":
+		return "", fmt.Errorf("no %s on %s: paste it at the prompt, pipe it in, or use --from-file=PATH", what.noun, source)
+	case strings.ContainsAny(value, " \t\r\n"):
+		return "", fmt.Errorf("%s holds more than one value: give exactly one %s (the values are not shown)", source, what.noun)
+	}
+	return value, nil
+}
+
+func readSecretInput(in io.Reader, prompt io.Writer, fromFile string, what secretKind) ([]byte, error) {
+	if fromFile != "" && fromFile != "-" {
+		f, err := os.Open(fromFile) //nolint:gosec // the responder's own file, named on purpose
+		if err != nil {
+			// Not the path: a token typed in place of the file name must not be printed back.
+			var pathErr *fs.PathError
+			if errors.As(err, &pathErr) {
+				err = pathErr.Err
+			}
+			return nil, fmt.Errorf("cannot read the file of --from-file (its name is not repeated here): %w", err)
+		}
+		defer func() { _ = f.Close() }()
+		return io.ReadAll(io.LimitReader(f, maxSecretBytes+1))
+	}
+	if f, ok := in.(*os.File); ok && term.IsTerminal(int(f.Fd())) { //nolint:gosec // a file descriptor fits an int
+		_, _ = fmt.Fprintf(prompt, "Paste the %s to revoke (it is not shown), then press Enter: ", what.noun)
+		value, err := term.ReadPassword(int(f.Fd())) //nolint:gosec // as above
+		_, _ = fmt.Fprintln(prompt)
+		return bytes.TrimSpace(value), err
+	}
+	return io.ReadAll(io.LimitReader(in, maxSecretBytes+1))
+}

@@ -1,0 +1,121 @@
+/*
+Copyright 2026 The Token Revocation Operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+	corev1 "k8s.io/api/core/v1"
+
+	securityv1alpha1 "github.com/esrevoke/token-revocation-operator/api/v1alpha1"
+)
+
+// secretKind is a kind of secret value a command revokes: its name in commands and messages, the
+// key it is stored under in its Secret, and the spec field that refers to it.
+type secretKind struct {
+	command string
+	noun    string
+	key     string
+	refer   func(spec *securityv1alpha1.TokenRevocationSpec, ref *securityv1alpha1.SecretKeySelector)
+}
+
+var (
+	accessToken = secretKind{command: "token", noun: "token", key: "token",
+		refer: func(spec *securityv1alpha1.TokenRevocationSpec, ref *securityv1alpha1.SecretKeySelector) {
+			spec.TokenSecretRef = ref
+		}}
+	refreshToken = secretKind{command: "refresh-token", noun: "refresh token", key: "refresh-token",
+		refer: func(spec *securityv1alpha1.TokenRevocationSpec, ref *securityv1alpha1.SecretKeySelector) {
+			spec.RefreshTokenSecretRef = ref
+		}}
+)
+
+const tokenLong = `Revoke one Elasticsearch %[1]s (Elasticsearch's invalidate-token API, %[2]s).
+
+The %[1]s is read from standard input (on a terminal: a prompt that does not show it) or from
+--from-file, never from an argument: arguments stay in shell history and are visible in process
+lists. A value given as an argument is refused, and nothing is created.
+
+The command creates a Secret holding the %[1]s, then a TokenRevocation referring to it, then
+makes the Secret owned by the TokenRevocation, so that deleting the revocation deletes the Secret.
+It waits for the operator and prints one line naming the %[1]s by its fingerprint.`
+
+const tokenExample = `  # Paste the %[1]s at the prompt
+  kubectl esrevoke %[2]s -n security --reason "INC-1234: %[1]s pasted into a CI log"
+
+  # Read it from a file, or pipe it in
+  kubectl esrevoke %[2]s --from-file=leaked.txt --reason "INC-1234"
+  kubectl esrevoke %[2]s --reason "INC-1234" < leaked.txt
+
+  # Validate against the cluster's admission rules without creating anything
+  kubectl esrevoke %[2]s --from-file=leaked.txt --dry-run=server
+
+  # Revoke on a cluster described by a connection Secret, and print the record as YAML
+  kubectl esrevoke %[2]s --from-file=leaked.txt --elasticsearch secret/prod-es -o yaml`
+
+// newTokenCommand builds `token` or `refresh-token`.
+func newTokenCommand(deps *dependencies, kind secretKind) *cobra.Command {
+	opts := &revocationOptions{}
+	var fromFile string
+	field := "`{\"token\": ...}`"
+	if kind.command == refreshToken.command {
+		field = "`{\"refresh_token\": ...}`"
+	}
+	cmd := &cobra.Command{
+		Use:     kind.command + " [--from-file=PATH] [--reason=TEXT] [--elasticsearch=secret/NAME|eck/NAME[.NAMESPACE]]",
+		Short:   "Revoke one " + kind.noun + ", read from standard input or a file",
+		Long:    fmt.Sprintf(tokenLong, kind.noun, field),
+		Example: fmt.Sprintf(tokenExample, kind.noun, kind.command),
+		Args:    refuseSecretArguments(kind),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := opts.validate(); err != nil {
+				return err
+			}
+			value, err := readSecret(deps.streams.In, deps.streams.ErrOut, fromFile, kind)
+			if err != nil {
+				return err
+			}
+			return runRevocation(cmd, deps, opts, func(namespace string) *newRevocation {
+				return tokenRevocation(namespace, kind, value)
+			})
+		},
+	}
+	opts.addFlags(cmd)
+	cmd.Flags().StringVarP(&fromFile, "from-file", "f", "", "Read the "+kind.noun+" from this file (\"-\": standard input).")
+	return cmd
+}
+
+// tokenRevocation is the Secret holding value and the revocation that will refer to it.
+func tokenRevocation(namespace string, kind secretKind, value string) *newRevocation {
+	secret := &corev1.Secret{
+		Type: corev1.SecretTypeOpaque,
+		Data: map[string][]byte{kind.key: []byte(value)},
+	}
+	secret.Namespace = namespace
+	secret.Labels = map[string]string{managedByLabel: managedBy}
+	rev := &securityv1alpha1.TokenRevocation{}
+	rev.Namespace = namespace
+	return &newRevocation{
+		revocation: rev,
+		secret:     secret,
+		refer: func(spec *securityv1alpha1.TokenRevocationSpec, secretName string) {
+			kind.refer(spec, &securityv1alpha1.SecretKeySelector{Name: secretName, Key: kind.key})
+		},
+		prefix: kind.command + "-",
+	}
+}
