@@ -138,7 +138,7 @@ func removeWebhookConfigurations(t *testing.T) {
 	var validating admissionregistrationv1.ValidatingWebhookConfigurationList
 	g.Expect(testClient.List(ctx, &mutating)).To(Succeed())
 	g.Expect(testClient.List(ctx, &validating)).To(Succeed())
-	var saved []client.Object
+	saved := make([]client.Object, 0, len(mutating.Items)+len(validating.Items))
 	for i := range mutating.Items {
 		saved = append(saved, &mutating.Items[i])
 	}

@@ -88,12 +88,12 @@ func TestTheKrewManifestNamesAnArchiveOfEveryPlatformMakeBuilds(t *testing.T) {
 	g.Expect(platforms).NotTo(BeEmpty())
 	g.Expect(m.Spec.Platforms).To(HaveLen(len(platforms)))
 	for i, p := range m.Spec.Platforms {
-		os, arch := p.Selector.MatchLabels["os"], p.Selector.MatchLabels["arch"]
-		g.Expect(platforms[i]).To(Equal(os + "/" + arch))
-		g.Expect(p.URI).To(HaveSuffix("/" + m.Spec.Version + "/kubectl-esrevoke_" + os + "_" + arch + ".tar.gz"))
+		goos, arch := p.Selector.MatchLabels["os"], p.Selector.MatchLabels["arch"]
+		g.Expect(platforms[i]).To(Equal(goos + "/" + arch))
+		g.Expect(p.URI).To(HaveSuffix("/" + m.Spec.Version + "/kubectl-esrevoke_" + goos + "_" + arch + ".tar.gz"))
 		g.Expect(p.SHA256).To(MatchRegexp(`^[0-9a-f]{64}$`))
 		bin := "kubectl-esrevoke"
-		if os == "windows" {
+		if goos == "windows" {
 			bin += ".exe"
 		}
 		g.Expect(p.Bin).To(Equal(bin))

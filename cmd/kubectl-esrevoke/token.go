@@ -34,12 +34,19 @@ type secretKind struct {
 	refer   func(spec *securityv1alpha1.TokenRevocationSpec, ref *securityv1alpha1.SecretKeySelector)
 }
 
+// The names of the two token commands, which are also the keys of the Secrets they create and
+// the flags that would take a secret as an argument (refused).
+const (
+	tokenName        = "token"
+	refreshTokenName = "refresh-token"
+)
+
 var (
-	accessToken = secretKind{command: "token", noun: "token", key: "token",
+	accessToken = secretKind{command: tokenName, noun: "token", key: tokenName,
 		refer: func(spec *securityv1alpha1.TokenRevocationSpec, ref *securityv1alpha1.SecretKeySelector) {
 			spec.TokenSecretRef = ref
 		}}
-	refreshToken = secretKind{command: "refresh-token", noun: "refresh token", key: "refresh-token",
+	refreshToken = secretKind{command: refreshTokenName, noun: "refresh token", key: refreshTokenName,
 		refer: func(spec *securityv1alpha1.TokenRevocationSpec, ref *securityv1alpha1.SecretKeySelector) {
 			spec.RefreshTokenSecretRef = ref
 		}}

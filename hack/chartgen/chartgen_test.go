@@ -58,7 +58,7 @@ func TestTheChartIsInStepWithConfig(t *testing.T) {
 		}
 		return err
 	})).To(Succeed())
-	var expected []string
+	expected := make([]string, 0, len(files))
 	for name, content := range files {
 		expected = append(expected, name)
 		current, err := os.ReadFile(filepath.Join(chart, name))

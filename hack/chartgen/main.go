@@ -53,7 +53,8 @@ func main() {
 	}
 	for name, content := range files {
 		path := filepath.Join(*chart, name)
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err == nil {
+		err := os.MkdirAll(filepath.Dir(path), 0o750)
+		if err == nil {
 			err = os.WriteFile(path, content, 0o644) //nolint:gosec // chart files are public
 		}
 		if err != nil {

@@ -190,7 +190,11 @@ func runSteps(t *testing.T, scheme string, c genCase, version string) {
 			g.Expect(es.IsRetryable(s.kind)).To(BeFalse(), "%s: final", s.name)
 			continue
 		}
-		g.Expect(res.Caveat != "").To(Equal(s.caveat), "%s: caveat %q", s.name, res.Caveat)
+		if s.caveat {
+			g.Expect(res.Caveat).NotTo(BeEmpty(), "%s: a caveat", s.name)
+		} else {
+			g.Expect(res.Caveat).To(BeEmpty(), "%s: no caveat", s.name)
+		}
 		res.Version, res.Caveat = "", ""
 		g.Expect(res).To(Equal(s.want), s.name)
 	}

@@ -54,9 +54,6 @@ var (
 	// v7_14 sends X-Elastic-Product: Elasticsearch on its answers (elastic/elasticsearch#73434,
 	// 7.x backport #73919, released in 7.14.0).
 	v7_14 = release{7, 14}
-	// v8_0 removed the /_xpack route, except for REST-compatibility requests (8.x
-	// RestInvalidateTokenAction: Route.builder(...).replaces(..., RestApiVersion.V_7)).
-	v8_0 = release{8, 0}
 )
 
 // lastMinor is the last minor release of each finished major, so "6" means 6.0–6.8.

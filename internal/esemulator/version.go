@@ -102,7 +102,7 @@ func (v *esVersion) fillBuild() {
 	case 8:
 		v.minWire, v.minIndex = "7.17.0", "7.0.0"
 	case 9:
-		v.minWire, v.minIndex = "8.19.0", "8.0.0"
+		v.minWire, v.minIndex = "8.19.0", "8.0.0" //nolint:goconst // release numbers are data, not a shared constant
 	}
 	v.buildHash = hash
 	v.lucene = luceneVersion(v.major, v.minor)
@@ -140,7 +140,7 @@ func transportID(major, minor, patch int) uint64 {
 	case 9:
 		return 9_112_0_00
 	}
-	return uint64(major*1_000_000 + minor*10_000 + patch*100 + 99)
+	return uint64(major*1_000_000 + minor*10_000 + patch*100 + 99) //nolint:gosec // G115: parseVersion bounds major to 6-9, minor and patch to 0-99
 }
 
 // warning formats a deprecation Warning header value as Elasticsearch does.
