@@ -165,6 +165,7 @@ func (r *TokenRevocationReconciler) reconcileRevocation(ctx context.Context, rev
 	}
 	started := r.Clock.Now()
 	result, callErr := r.Elasticsearch.Invalidate(ctx, target, request)
+	callErr = withCredentialHint(callErr, target)
 	observeCall(r.Clock.Since(started), result, callErr)
 	wait := applyAnswer(rev, result, callErr, r.Retry, r.Clock.Now(), earlier)
 	r.logAnswer(ctx, rev, callErr)

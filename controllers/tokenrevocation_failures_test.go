@@ -114,6 +114,21 @@ func TestWrongCredentialsAreRetriedUntilTheConnectionSecretIsFixed(t *testing.T)
 	expectNoSecret(g, "the logs", h.logs.String(), "wrong-password-0a1b2c", esPassword, pair.AccessToken)
 }
 
+func TestAPasswordWithATrailingNewlineIsNamedAsTheLikelyCause(t *testing.T) {
+	g := NewWithT(t)
+	h := newHarness(t, nil)
+	h.secret("prod-es", map[string]string{"url": h.esServer.URL, "username": esUser, "password": esPassword + "\n"})
+
+	rev := h.waitFor(h.create(securityv1alpha1.TokenRevocationSpec{Username: str("nobody"),
+		ElasticsearchRef: &securityv1alpha1.ElasticsearchRef{SecretName: str("prod-es")}}),
+		securityv1alpha1.PhaseRevoking, securityv1alpha1.ReasonUnauthorized)
+	g.Expect(readyMessage(rev)).To(ContainSubstring("the password begins or ends with whitespace"))
+
+	h.secret("prod-es", map[string]string{"url": h.esServer.URL, "username": esUser, "password": esPassword})
+	h.waitFor(rev, securityv1alpha1.PhaseRevoked, securityv1alpha1.ReasonRevoked)
+	expectNoSecret(g, "the logs", h.logs.String(), esPassword)
+}
+
 func TestAUserWithoutManageTokenIsRetriedAsForbidden(t *testing.T) {
 	g := NewWithT(t)
 	h := newHarness(t, nil)

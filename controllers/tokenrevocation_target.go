@@ -154,3 +154,14 @@ func (r *TokenRevocationReconciler) readSecret(ctx context.Context, namespace, n
 	}
 	return &secret, nil
 }
+
+// withCredentialHint adds to Elasticsearch's refusal of the credentials what is visibly wrong with
+// them: a password with surrounding whitespace, most often the newline of echo or of a file that
+// ended up in the Secret (passwords are used as given, since Elasticsearch allows any character).
+func withCredentialHint(err error, target elasticsearch.Target) error {
+	if elasticsearch.KindOf(err) != elasticsearch.KindUnauthorized || strings.TrimSpace(target.Password) == target.Password {
+		return err
+	}
+	return fmt.Errorf("%w; the password begins or ends with whitespace (often the newline of echo or of a file): "+
+		"remove it from the Secret", err)
+}

@@ -66,10 +66,11 @@ func TestTheManagerRevokesEverySampleAppliedWithKubectl(t *testing.T) {
 	g.Expect(lines).To(HaveLen(5))
 	total := 0
 	for _, line := range lines {
-		// NAME PHASE INVALIDATED PREVIOUSLY ERRORS AGE
+		// NAME PHASE INVALIDATED PREVIOUSLY ERRORS REASON AGE
 		fields := strings.Fields(line)
-		g.Expect(fields).To(HaveLen(6), line)
+		g.Expect(fields).To(HaveLen(7), line)
 		g.Expect(fields[1]).To(Equal("Revoked"), line)
+		g.Expect(fields[5]).To(Equal("Revoked"), line)
 		g.Expect(fields[4]).To(Equal("0"), line)
 		invalidated, err := strconv.Atoi(fields[2])
 		g.Expect(err).NotTo(HaveOccurred(), line)
