@@ -48,19 +48,7 @@ func emulatedCases() []genCase {
 }
 
 func TestInvalidateServesEveryGenerationOfTheEmulator(t *testing.T) {
-	t.Parallel()
-	for _, scheme := range []string{"http", "https"} {
-		for _, c := range emulatedCases() {
-			t.Run(scheme+" "+c.version+" unknown", func(t *testing.T) {
-				t.Parallel()
-				runEmulatorSteps(t, scheme, c, "")
-			})
-			t.Run(scheme+" "+c.version+" configured", func(t *testing.T) {
-				t.Parallel()
-				runEmulatorSteps(t, scheme, configured(c), c.version)
-			})
-		}
-	}
+	eachGeneration(t, emulatedCases(), runEmulatorSteps)
 }
 
 // runEmulatorSteps plays c's steps against an emulator of c.version, with the tokens the steps name

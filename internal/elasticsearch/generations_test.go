@@ -151,16 +151,22 @@ func configured(c genCase) genCase {
 }
 
 func TestInvalidateServesEveryGenerationLearningItsVersionOnce(t *testing.T) {
+	eachGeneration(t, learnedCases(), runSteps)
+}
+
+// eachGeneration runs every case over HTTP and over TLS, once with the target's version unknown
+// (learned from the answers) and once configured.
+func eachGeneration(t *testing.T, cases []genCase, run func(t *testing.T, scheme string, c genCase, version string)) {
 	t.Parallel()
 	for _, scheme := range []string{"http", "https"} {
-		for _, c := range learnedCases() {
+		for _, c := range cases {
 			t.Run(scheme+" "+c.version+" unknown", func(t *testing.T) {
 				t.Parallel()
-				runSteps(t, scheme, c, "")
+				run(t, scheme, c, "")
 			})
 			t.Run(scheme+" "+c.version+" configured", func(t *testing.T) {
 				t.Parallel()
-				runSteps(t, scheme, configured(c), c.version)
+				run(t, scheme, configured(c), c.version)
 			})
 		}
 	}
