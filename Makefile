@@ -36,7 +36,7 @@ vet: ## Run go vet.
 
 .PHONY: test
 test: manifests generate fmt vet envtest ## Run every test (unit, envtest, webhook, end to end) with the race detector.
-	KUBEBUILDER_ASSETS="$(ENVTEST_ASSETS)" go test -race -count=1 ./... -coverprofile cover.out
+	KUBEBUILDER_ASSETS="$(ENVTEST_ASSETS)" go test -race -count=1 -timeout 30m ./... -coverprofile cover.out
 	$(MAKE) --no-print-directory test-chart
 
 .PHONY: lint

@@ -362,7 +362,7 @@ spec:
 
 	// It made its installation key Secret (create in its namespace) and read it back (get).
 	g.Expect(get("secret", "token-revocation-installation-key", "-n", operatorNamespace, "-o", "name")()).
-		To(Equal("secret/token-revocation-installation-key"))
+		To(Equal("secret/token-revocation-installation-key\n"))
 
 	// It leads (the leader election Role) and reconciles: status patched, event recorded.
 	g.Eventually(get("lease", "token-revocation-operator.security.esrevoke.io", "-n", operatorNamespace,

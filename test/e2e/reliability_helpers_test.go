@@ -68,6 +68,8 @@ func kubeClient(t *testing.T, env *localenv.Env) client.Client {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// client-go's default of 5 requests a second would make a burst of revocations a test of patience.
+	cfg.QPS, cfg.Burst = 500, 1000
 	scheme := runtime.NewScheme()
 	if err := clientgoscheme.AddToScheme(scheme); err != nil {
 		t.Fatal(err)
