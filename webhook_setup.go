@@ -80,8 +80,9 @@ func (f *webhookFlags) bind(fs *flag.FlagSet) {
 		"Comma-separated extra DNS names for the rotated webhook certificate, when the API server reaches the webhook by URL.")
 }
 
-// The mutating webhook asks the API server whether a revocation's creator may read the Secrets it names.
-// +kubebuilder:rbac:groups=authorization.k8s.io,resources=subjectaccessreviews,verbs=create
+// The mutating webhook asks the API server whether a revocation's creator may read the Secrets it
+// names: config/rbac/admission_role.yaml grants it, apart from the reconciler's role, so that the
+// namespace-scoped mode can turn the reconciler's role into Roles and keep this one cluster-wide.
 
 // The certificate rotator's permissions are in config/rbac/cert_rotation_role.yaml, apart from the
 // reconciler's markers, so that an install where cert-manager issues the certificate leaves them out.

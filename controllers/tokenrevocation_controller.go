@@ -144,6 +144,11 @@ func (r *TokenRevocationReconciler) reconcileRevocation(ctx context.Context, rev
 	if rev.Status.StartTime == nil {
 		rev.Status.StartTime = metav1Time(now)
 	}
+	// A reference the operator may not follow is refused first: it is fixed by configuration, and
+	// checking it reads nothing.
+	if _, err := r.eckKey(rev); err != nil {
+		return r.handleUnresolved(rev, err, now)
+	}
 	if problem := r.requesterProblem(rev); problem != "" {
 		markFailed(rev, securityv1alpha1.ReasonRequesterNotVerified, problem, now)
 		return ctrl.Result{}, nil

@@ -55,20 +55,9 @@ const (
 // elastic user's credentials from <name>-es-elastic-user unless spec.elasticsearchRef.secretName
 // gives others.
 func (r *TokenRevocationReconciler) targetFromECK(ctx context.Context, rev *securityv1alpha1.TokenRevocation) (elasticsearch.Target, error) {
-	ref := rev.Spec.ElasticsearchRef
-	key := types.NamespacedName{Namespace: rev.Namespace, Name: *ref.Name}
-	if ref.Namespace != nil {
-		key.Namespace = *ref.Namespace
-	}
-	if key.Namespace != rev.Namespace && !r.AllowCrossNamespaceRefs {
-		return elasticsearch.Target{}, pending(securityv1alpha1.ReasonCrossNamespaceRefForbidden,
-			"spec.elasticsearchRef refers to namespace %q; the operator allows references to other namespaces "+
-				"only with --allow-cross-namespace-refs", key.Namespace)
-	}
-	if len(r.WatchNamespaces) > 0 && !slices.Contains(r.WatchNamespaces, key.Namespace) {
-		return elasticsearch.Target{}, pending(securityv1alpha1.ReasonCrossNamespaceRefForbidden,
-			"spec.elasticsearchRef refers to namespace %q, which the operator does not watch (--watch-namespaces %s)",
-			key.Namespace, strings.Join(r.WatchNamespaces, ","))
+	key, err := r.eckKey(rev)
+	if err != nil {
+		return elasticsearch.Target{}, err
 	}
 	tlsDisabled, version, err := r.eckCluster(ctx, key)
 	if err != nil {
@@ -91,6 +80,31 @@ func (r *TokenRevocationReconciler) targetFromECK(ctx context.Context, rev *secu
 		return elasticsearch.Target{}, pending(securityv1alpha1.ReasonInvalidConnection, "ECK Elasticsearch %s: %v", key, err)
 	}
 	return target, nil
+}
+
+// eckKey is the ECK Elasticsearch a revocation refers to, or why the operator may not use it: in
+// another namespace without --allow-cross-namespace-refs, or outside the watched namespaces. It
+// reads nothing, so a refused reference is refused before anything else is looked at.
+func (r *TokenRevocationReconciler) eckKey(rev *securityv1alpha1.TokenRevocation) (types.NamespacedName, error) {
+	ref := rev.Spec.ElasticsearchRef
+	if ref == nil || ref.Name == nil {
+		return types.NamespacedName{}, nil
+	}
+	key := types.NamespacedName{Namespace: rev.Namespace, Name: *ref.Name}
+	if ref.Namespace != nil {
+		key.Namespace = *ref.Namespace
+	}
+	if key.Namespace != rev.Namespace && !r.AllowCrossNamespaceRefs {
+		return key, pending(securityv1alpha1.ReasonCrossNamespaceRefForbidden,
+			"spec.elasticsearchRef refers to namespace %q; the operator allows references to other namespaces "+
+				"only with --allow-cross-namespace-refs", key.Namespace)
+	}
+	if len(r.WatchNamespaces) > 0 && !slices.Contains(r.WatchNamespaces, key.Namespace) {
+		return key, pending(securityv1alpha1.ReasonCrossNamespaceRefForbidden,
+			"spec.elasticsearchRef refers to namespace %q, which the operator does not watch (--watch-namespaces %s)",
+			key.Namespace, strings.Join(r.WatchNamespaces, ","))
+	}
+	return key, nil
 }
 
 // eckCluster reads the Elasticsearch object: whether its HTTP TLS is disabled, and its
