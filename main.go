@@ -42,6 +42,7 @@ import (
 	securityv1alpha1 "github.com/esrevoke/token-revocation-operator/api/v1alpha1"
 	"github.com/esrevoke/token-revocation-operator/controllers"
 	"github.com/esrevoke/token-revocation-operator/internal/elasticsearch"
+	"github.com/esrevoke/token-revocation-operator/internal/targets"
 )
 
 var (
@@ -151,23 +152,24 @@ func main() {
 	if defaultTarget == nil {
 		setupLog.Info("No default Elasticsearch (ELASTICSEARCH_URL): every TokenRevocation needs spec.elasticsearchRef")
 	}
-	reconciler := &controllers.TokenRevocationReconciler{
-		Client:                  mgr.GetClient(),
-		APIReader:               mgr.GetAPIReader(),
-		Recorder:                mgr.GetEventRecorder("tokenrevocation-controller"),
-		Clock:                   clock.RealClock{},
-		Elasticsearch:           elasticsearch.NewClients(),
-		DefaultTarget:           defaultTarget,
-		RequestTimeout:          o.elasticsearch.timeout,
+	machinery := controllers.Machinery{
+		Client:   mgr.GetClient(),
+		Recorder: mgr.GetEventRecorder("tokenrevocation-controller"),
+		Clock:    clock.RealClock{},
+		Targets: &targets.Resolver{
+			Reader:                  mgr.GetAPIReader(),
+			Default:                 defaultTarget,
+			RequestTimeout:          o.elasticsearch.timeout,
+			AllowCrossNamespaceRefs: o.allowCrossNamespace,
+			WatchNamespaces:         o.watchNamespaces.list,
+		},
 		Retry:                   o.retry,
-		AllowCrossNamespaceRefs: o.allowCrossNamespace,
-		WatchNamespaces:         o.watchNamespaces.list,
 		MaxConcurrentReconciles: o.maxConcurrent,
 		Key:                     key,
 		Audit:                   newAuditLogger(),
 	}
-	if err := reconciler.SetupWithManager(mgr); err != nil {
-		setupLog.Error(err, "Failed to create controller", "controller", "TokenRevocation")
+	if err := setupControllers(mgr, machinery, elasticsearch.NewClients()); err != nil {
+		setupLog.Error(err, "Failed to create controller")
 		os.Exit(1)
 	}
 	webhookReady, err := setupWebhook(mgr, o.webhook, key)
@@ -220,4 +222,14 @@ func managerOptions(o options) ctrl.Options {
 		LeaderElectionReleaseOnCancel: true,
 		LeaderElectionID:              "token-revocation-operator.security.esrevoke.io",
 	}
+}
+
+// setupControllers registers the reconciler of every revocation kind, all on the same machinery
+// and the same Elasticsearch clients.
+func setupControllers(mgr ctrl.Manager, machinery controllers.Machinery, clients *elasticsearch.Clients) error {
+	tokens := &controllers.TokenRevocationReconciler{Machinery: machinery, Elasticsearch: clients}
+	if err := tokens.SetupWithManager(mgr); err != nil {
+		return fmt.Errorf("TokenRevocation controller: %w", err)
+	}
+	return nil
 }

@@ -61,7 +61,7 @@ var partialAnswer = elasticsearch.Result{InvalidatedTokens: 9, PreviouslyInvalid
 func answered(attempts int32, result elasticsearch.Result, callErr error) func() *securityv1alpha1.TokenRevocation {
 	return func() *securityv1alpha1.TokenRevocation {
 		rev := attempted(attempts)
-		applyAnswer(rev, result, callErr, testPolicy, testNow, earlierAnswered)
+		applyTokenAnswer(rev, result, callErr, testPolicy, testNow, earlierAnswered)
 		return rev
 	}
 }
@@ -105,7 +105,7 @@ func healthCases() []healthCase {
 				rev := attempted(1) // the operator stopped before the answer was recorded
 				earlier := previousAttempt(rev)
 				markInvalidating(rev, testNow)
-				applyAnswer(rev, elasticsearch.Result{PreviouslyInvalidatedTokens: 1}, nil, testPolicy, testNow, earlier)
+				applyTokenAnswer(rev, elasticsearch.Result{PreviouslyInvalidatedTokens: 1}, nil, testPolicy, testNow, earlier)
 				return rev
 			},
 			phase: securityv1alpha1.PhaseRevoked, reason: securityv1alpha1.ReasonRevoked,
@@ -210,7 +210,7 @@ func TestArgoCDHealthCheckShowsARevocationWithoutStatusAsProgressing(t *testing.
 func TestKstatusReadsARevocationNobodyActedOnAsInProgress(t *testing.T) {
 	g := NewWithT(t)
 	fresh := &securityv1alpha1.TokenRevocation{ObjectMeta: metav1.ObjectMeta{Name: "revoke", Namespace: "apps", Generation: 1},
-		Status: securityv1alpha1.TokenRevocationStatus{ObservedGeneration: -1}}
+		Status: securityv1alpha1.TokenRevocationStatus{RevocationProgress: securityv1alpha1.RevocationProgress{ObservedGeneration: -1}}}
 
 	result, err := status.Compute(asUnstructured(g, fresh))
 

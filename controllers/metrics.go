@@ -26,12 +26,18 @@ import (
 	"github.com/esrevoke/token-revocation-operator/internal/elasticsearch"
 )
 
+// The labels of the operator's metrics: the revocation kind, and the outcome.
+const (
+	kindLabel    = "kind"
+	outcomeLabel = "outcome"
+)
+
 // The operator's metrics, served with controller-runtime's on the manager's metrics endpoint.
 var (
 	revocationsTotal = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "esrevoke_revocations_total",
-		Help: "TokenRevocations that finished, by outcome: Revoked, or the reason they failed.",
-	}, []string{"outcome"})
+		Help: "Revocations that finished, by kind (TokenRevocation, ApiKeyRevocation) and outcome: Revoked, or the reason they failed.",
+	}, []string{kindLabel, outcomeLabel})
 
 	tokensInvalidatedTotal = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "esrevoke_tokens_invalidated_total",
@@ -40,15 +46,15 @@ var (
 
 	requestDuration = prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name:    "esrevoke_elasticsearch_request_duration_seconds",
-		Help:    "Duration of invalidate calls to Elasticsearch, by outcome: success, partial, or the kind of failure.",
+		Help:    "Duration of invalidate calls to Elasticsearch, by revocation kind and outcome: success, partial, or the kind of failure.",
 		Buckets: prometheus.ExponentialBuckets(0.005, 2, 14),
-	}, []string{"outcome"})
+	}, []string{kindLabel, outcomeLabel})
 
-	timeToRevoked = prometheus.NewHistogram(prometheus.HistogramOpts{
+	timeToRevoked = prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name:    "esrevoke_revocation_duration_seconds",
-		Help:    "Time from a TokenRevocation's creation to Revoked.",
+		Help:    "Time from a revocation's creation to Revoked, by kind.",
 		Buckets: prometheus.ExponentialBuckets(0.05, 2, 16),
-	})
+	}, []string{kindLabel})
 )
 
 func init() {
@@ -56,24 +62,25 @@ func init() {
 }
 
 // observeCall records an invalidate call's duration and what it invalidated.
-func observeCall(elapsed time.Duration, result elasticsearch.Result, callErr error) {
+func observeCall(names kindNames, elapsed time.Duration, a answer, callErr error) {
 	outcome := "success"
 	switch {
 	case callErr != nil:
 		outcome = string(elasticsearch.KindOf(callErr))
-	case result.ErrorCount > 0:
+	case a.errorCount > 0:
 		outcome = "partial"
 	}
-	requestDuration.WithLabelValues(outcome).Observe(elapsed.Seconds())
+	requestDuration.WithLabelValues(names.kind, outcome).Observe(elapsed.Seconds())
 	if callErr == nil {
-		tokensInvalidatedTotal.Add(float64(result.InvalidatedTokens))
+		names.invalidatedCounter.Add(float64(a.invalidated))
 	}
 }
 
-// observeFinished records a revocation that reached a terminal phase.
-func observeFinished(rev *securityv1alpha1.TokenRevocation, outcome string) {
-	revocationsTotal.WithLabelValues(outcome).Inc()
-	if rev.Status.Phase == securityv1alpha1.PhaseRevoked && rev.Status.CompletionTime != nil {
-		timeToRevoked.Observe(rev.Status.CompletionTime.Sub(rev.CreationTimestamp.Time).Seconds())
+// observeFinished records a revocation of the kind that reached a terminal phase.
+func observeFinished(kind string, rev securityv1alpha1.Revocation, outcome string) {
+	revocationsTotal.WithLabelValues(kind, outcome).Inc()
+	progress := rev.GetProgress()
+	if progress.Phase == securityv1alpha1.PhaseRevoked && progress.CompletionTime != nil {
+		timeToRevoked.WithLabelValues(kind).Observe(progress.CompletionTime.Sub(rev.GetCreationTimestamp().Time).Seconds())
 	}
 }

@@ -32,8 +32,8 @@ func TestMetricsCountOutcomesTokensCallsAndTimeToRevoked(t *testing.T) {
 	h.es.AddUser("myuser", "myuser-password", "saml1")
 	h.mint("myuser")
 	h.es.InjectFaults(esemulatorUnavailable())
-	revokedBefore := testutil.ToFloat64(revocationsTotal.WithLabelValues(securityv1alpha1.ReasonRevoked))
-	notFoundBefore := testutil.ToFloat64(revocationsTotal.WithLabelValues(securityv1alpha1.ReasonTokenNotFound))
+	revokedBefore := testutil.ToFloat64(revocationsTotal.WithLabelValues(tokenNames.kind, securityv1alpha1.ReasonRevoked))
+	notFoundBefore := testutil.ToFloat64(revocationsTotal.WithLabelValues(tokenNames.kind, securityv1alpha1.ReasonTokenNotFound))
 	tokensBefore := testutil.ToFloat64(tokensInvalidatedTotal)
 	callsBefore := histogramCount(g, "esrevoke_elasticsearch_request_duration_seconds")
 	revokedTimesBefore := histogramCount(g, "esrevoke_revocation_duration_seconds")
@@ -43,8 +43,8 @@ func TestMetricsCountOutcomesTokensCallsAndTimeToRevoked(t *testing.T) {
 	h.waitFor(h.create(securityv1alpha1.TokenRevocationSpec{Token: str("dW5rbm93bg==")}),
 		securityv1alpha1.PhaseFailed, securityv1alpha1.ReasonTokenNotFound)
 
-	g.Expect(testutil.ToFloat64(revocationsTotal.WithLabelValues(securityv1alpha1.ReasonRevoked)) - revokedBefore).To(BeEquivalentTo(1))
-	g.Expect(testutil.ToFloat64(revocationsTotal.WithLabelValues(securityv1alpha1.ReasonTokenNotFound)) - notFoundBefore).To(BeEquivalentTo(1))
+	g.Expect(testutil.ToFloat64(revocationsTotal.WithLabelValues(tokenNames.kind, securityv1alpha1.ReasonRevoked)) - revokedBefore).To(BeEquivalentTo(1))
+	g.Expect(testutil.ToFloat64(revocationsTotal.WithLabelValues(tokenNames.kind, securityv1alpha1.ReasonTokenNotFound)) - notFoundBefore).To(BeEquivalentTo(1))
 	g.Expect(testutil.ToFloat64(tokensInvalidatedTotal) - tokensBefore).To(BeEquivalentTo(2))
 	g.Expect(histogramCount(g, "esrevoke_elasticsearch_request_duration_seconds")-callsBefore).To(BeEquivalentTo(3),
 		"a 503, a success and a 404")

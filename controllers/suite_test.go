@@ -47,6 +47,7 @@ import (
 	"github.com/esrevoke/token-revocation-operator/internal/elasticsearch"
 	"github.com/esrevoke/token-revocation-operator/internal/esemulator"
 	"github.com/esrevoke/token-revocation-operator/internal/installation"
+	"github.com/esrevoke/token-revocation-operator/internal/targets"
 	"github.com/esrevoke/token-revocation-operator/test/localenv"
 )
 
@@ -207,9 +208,12 @@ func (h *harness) startManager() {
 		}
 	}
 	reconciler := &TokenRevocationReconciler{
-		Client: reconcilerClient, APIReader: mgr.GetAPIReader(), Recorder: mgr.GetEventRecorder("tokenrevocation-controller"),
-		Clock: clock.RealClock{}, Elasticsearch: elasticsearch.NewClients(), DefaultTarget: h.defaultTarget(),
-		RequestTimeout: h.requestTimeout, Retry: h.policy, MaxConcurrentReconciles: 4, Key: h.key,
+		Machinery: Machinery{
+			Client: reconcilerClient, Recorder: mgr.GetEventRecorder("tokenrevocation-controller"), Clock: clock.RealClock{},
+			Targets: &targets.Resolver{Reader: mgr.GetAPIReader(), Default: h.defaultTarget(), RequestTimeout: h.requestTimeout},
+			Retry:   h.policy, MaxConcurrentReconciles: 4, Key: h.key,
+		},
+		Elasticsearch: elasticsearch.NewClients(),
 	}
 	if err := reconciler.SetupWithManager(mgr); err != nil {
 		h.t.Fatalf("setting up the reconciler: %v", err)

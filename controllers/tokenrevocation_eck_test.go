@@ -42,6 +42,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
 	securityv1alpha1 "github.com/esrevoke/token-revocation-operator/api/v1alpha1"
+	"github.com/esrevoke/token-revocation-operator/internal/elasticsearch"
+	"github.com/esrevoke/token-revocation-operator/internal/targets"
 )
 
 var installECKOnce sync.Once
@@ -85,7 +87,7 @@ func eckElasticsearch(namespace string, tlsDisabled bool) *unstructured.Unstruct
 	if tlsDisabled {
 		es.Object["spec"] = map[string]any{"http": map[string]any{"tls": map[string]any{"selfSignedCertificate": map[string]any{"disabled": true}}}}
 	}
-	es.SetGroupVersionKind(eckElasticsearchGVK)
+	es.SetGroupVersionKind(targets.ECKElasticsearchGVK)
 	es.SetNamespace(namespace)
 	es.SetName("quickstart")
 	return es
@@ -95,8 +97,13 @@ func eckRef(namespace *string) *securityv1alpha1.ElasticsearchRef {
 	return &securityv1alpha1.ElasticsearchRef{Name: str("quickstart"), Namespace: namespace}
 }
 
-func (h *harness) resolver() *TokenRevocationReconciler {
-	return &TokenRevocationReconciler{APIReader: h.client, RequestTimeout: 7 * time.Second}
+func (h *harness) resolver() *targets.Resolver {
+	return &targets.Resolver{Reader: h.client, RequestTimeout: 7 * time.Second}
+}
+
+// resolveTarget resolves a TokenRevocation's target as its reconciler does.
+func resolveTarget(r *targets.Resolver, ctx context.Context, rev *securityv1alpha1.TokenRevocation) (elasticsearch.Target, error) {
+	return r.Target(ctx, rev.Namespace, rev.Spec.ElasticsearchRef)
 }
 
 func TestAnECKElasticsearchResolvesToItsServiceCAAndElasticUser(t *testing.T) {
@@ -106,7 +113,7 @@ func TestAnECKElasticsearchResolvesToItsServiceCAAndElasticUser(t *testing.T) {
 	ca := h.eckCluster(false, "")
 	rev := h.create(securityv1alpha1.TokenRevocationSpec{Username: str("u"), ElasticsearchRef: eckRef(nil)})
 
-	target, err := h.resolver().resolveTarget(h.ctx, rev)
+	target, err := resolveTarget(h.resolver(), h.ctx, rev)
 
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(target.URL).To(Equal("https://quickstart-es-http." + h.namespace + ".svc:9200"))
@@ -125,7 +132,7 @@ func TestAnECKElasticsearchWithoutTLSIsCalledOverHTTPWithTheSecretsCredentials(t
 	rev := h.create(securityv1alpha1.TokenRevocationSpec{Username: str("u"),
 		ElasticsearchRef: &securityv1alpha1.ElasticsearchRef{Name: str("quickstart"), SecretName: str("api-key")}})
 
-	target, err := h.resolver().resolveTarget(h.ctx, rev)
+	target, err := resolveTarget(h.resolver(), h.ctx, rev)
 
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(target.URL).To(Equal("http://quickstart-es-http." + h.namespace + ".svc:9200"))
@@ -167,15 +174,15 @@ func TestAnECKElasticsearchInAnotherNamespaceNeedsPermission(t *testing.T) {
 	rev := &securityv1alpha1.TokenRevocation{ObjectMeta: metav1.ObjectMeta{Name: "cross", Namespace: other.Name},
 		Spec: securityv1alpha1.TokenRevocationSpec{Username: str("u"), ElasticsearchRef: eckRef(str(h.namespace))}}
 
-	_, err := h.resolver().resolveTarget(h.ctx, rev)
-	var problem *pendingError
+	_, err := resolveTarget(h.resolver(), h.ctx, rev)
+	var problem *targets.Problem
 	g.Expect(errors.As(err, &problem)).To(BeTrue())
-	g.Expect(problem.reason).To(Equal(securityv1alpha1.ReasonCrossNamespaceRefForbidden))
-	g.Expect(problem.message).To(ContainSubstring("--allow-cross-namespace-refs"))
+	g.Expect(problem.Reason).To(Equal(securityv1alpha1.ReasonCrossNamespaceRefForbidden))
+	g.Expect(problem.Message).To(ContainSubstring("--allow-cross-namespace-refs"))
 
 	allowed := h.resolver()
 	allowed.AllowCrossNamespaceRefs = true
-	target, err := allowed.resolveTarget(h.ctx, rev)
+	target, err := resolveTarget(allowed, h.ctx, rev)
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(target.URL).To(ContainSubstring("." + h.namespace + ".svc"))
 }
@@ -184,18 +191,18 @@ func TestAClusterWithoutECKSaysSo(t *testing.T) {
 	g := NewWithT(t)
 	noECK := fake.NewClientBuilder().WithInterceptorFuncs(interceptor.Funcs{
 		Get: func(context.Context, client.WithWatch, client.ObjectKey, client.Object, ...client.GetOption) error {
-			return &meta.NoKindMatchError{GroupKind: eckElasticsearchGVK.GroupKind()}
+			return &meta.NoKindMatchError{GroupKind: targets.ECKElasticsearchGVK.GroupKind()}
 		},
 	}).Build()
 	rev := &securityv1alpha1.TokenRevocation{ObjectMeta: metav1.ObjectMeta{Name: "r", Namespace: "ns"},
 		Spec: securityv1alpha1.TokenRevocationSpec{Username: str("u"), ElasticsearchRef: eckRef(nil)}}
 
-	_, err := (&TokenRevocationReconciler{APIReader: noECK}).resolveTarget(context.Background(), rev)
+	_, err := resolveTarget(&targets.Resolver{Reader: noECK}, context.Background(), rev)
 
-	var problem *pendingError
+	var problem *targets.Problem
 	g.Expect(errors.As(err, &problem)).To(BeTrue())
-	g.Expect(problem.reason).To(Equal(securityv1alpha1.ReasonElasticsearchNotFound))
-	g.Expect(problem.message).To(ContainSubstring("needs ECK"))
+	g.Expect(problem.Reason).To(Equal(securityv1alpha1.ReasonElasticsearchNotFound))
+	g.Expect(problem.Message).To(ContainSubstring("needs ECK"))
 }
 
 // selfSignedPEM returns a throwaway self-signed CA certificate.

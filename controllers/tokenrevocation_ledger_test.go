@@ -29,7 +29,8 @@ import (
 func ledgerRevocation(uid types.UID, phase securityv1alpha1.Phase, attempts int32) *securityv1alpha1.TokenRevocation {
 	return &securityv1alpha1.TokenRevocation{
 		ObjectMeta: metav1.ObjectMeta{Namespace: "security", Name: "leak-42", UID: uid},
-		Status:     securityv1alpha1.TokenRevocationStatus{Phase: phase, Attempts: attempts},
+		Status: securityv1alpha1.TokenRevocationStatus{
+			RevocationProgress: securityv1alpha1.RevocationProgress{Phase: phase, Attempts: attempts}},
 	}
 }
 

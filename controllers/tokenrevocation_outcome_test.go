@@ -97,7 +97,7 @@ func TestApplyAnswerFollowsTheSemanticsTable(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			g := NewWithT(t)
 			rev := attempted(tc.attempts)
-			wait := applyAnswer(rev, tc.result, tc.err, testPolicy, testNow, earlierAnswered)
+			wait := applyTokenAnswer(rev, tc.result, tc.err, testPolicy, testNow, earlierAnswered)
 
 			g.Expect(wait).To(Equal(tc.wantWait))
 			g.Expect(rev.Status.Phase).To(Equal(tc.phase))
@@ -127,13 +127,13 @@ func TestApplyAnswerFollowsTheSemanticsTable(t *testing.T) {
 func TestCountersAddUpAcrossAttempts(t *testing.T) {
 	g := NewWithT(t)
 	rev := attempted(1)
-	applyAnswer(rev, elasticsearch.Result{InvalidatedTokens: 9, PreviouslyInvalidatedTokens: 15, ErrorCount: 2,
+	applyTokenAnswer(rev, elasticsearch.Result{InvalidatedTokens: 9, PreviouslyInvalidatedTokens: 15, ErrorCount: 2,
 		ErrorDetails: make([]elasticsearch.ErrorCause, 2)}, nil, testPolicy, testNow, earlierAnswered)
 	g.Expect(*rev.Status.ErrorCount).To(BeEquivalentTo(2))
 	g.Expect(rev.Status.ErrorDetails).To(HaveLen(2))
 
 	markInvalidating(rev, testNow)
-	applyAnswer(rev, elasticsearch.Result{InvalidatedTokens: 2, PreviouslyInvalidatedTokens: 24}, nil, testPolicy, testNow, earlierAnswered)
+	applyTokenAnswer(rev, elasticsearch.Result{InvalidatedTokens: 2, PreviouslyInvalidatedTokens: 24}, nil, testPolicy, testNow, earlierAnswered)
 
 	g.Expect(rev.Status.Phase).To(Equal(securityv1alpha1.PhaseRevoked))
 	g.Expect(*rev.Status.InvalidatedTokens).To(BeEquivalentTo(11), "invalidated tokens add up")
@@ -148,7 +148,7 @@ func TestCountersAddUpAcrossAttempts(t *testing.T) {
 func TestRevokedMessageIsHonestAboutALostAnswer(t *testing.T) {
 	g := NewWithT(t)
 	rev := attempted(2)
-	applyAnswer(rev, elasticsearch.Result{PreviouslyInvalidatedTokens: 1}, nil, testPolicy, testNow, earlierLost)
+	applyTokenAnswer(rev, elasticsearch.Result{PreviouslyInvalidatedTokens: 1}, nil, testPolicy, testNow, earlierLost)
 	message := meta.FindStatusCondition(rev.Status.Conditions, securityv1alpha1.ReadyCondition).Message
 	g.Expect(message).To(ContainSubstring("invalidated 0 tokens, 1 already invalid"))
 	g.Expect(message).To(ContainSubstring("the answer to the previous attempt was lost"))
@@ -157,7 +157,7 @@ func TestRevokedMessageIsHonestAboutALostAnswer(t *testing.T) {
 func TestRevokedMessageSaysWhenNothingMatched(t *testing.T) {
 	g := NewWithT(t)
 	rev := attempted(1)
-	applyAnswer(rev, elasticsearch.Result{}, nil, testPolicy, testNow, earlierAnswered)
+	applyTokenAnswer(rev, elasticsearch.Result{}, nil, testPolicy, testNow, earlierAnswered)
 	g.Expect(meta.FindStatusCondition(rev.Status.Conditions, securityv1alpha1.ReadyCondition).Message).
 		To(Equal("invalidated 0 tokens, 0 already invalid: no active token matched"))
 }
@@ -167,17 +167,17 @@ func TestThePreviousAttemptIsReadFromTheStatus(t *testing.T) {
 	g.Expect(previousAttempt(&securityv1alpha1.TokenRevocation{})).To(Equal(earlierAnswered), "no attempt yet")
 	rev := attempted(1)
 	g.Expect(previousAttempt(rev)).To(Equal(earlierLost), "a recorded call with no answer")
-	applyAnswer(rev, elasticsearch.Result{}, esError(elasticsearch.KindUnavailable), testPolicy, testNow, earlierAnswered)
+	applyTokenAnswer(rev, elasticsearch.Result{}, esError(elasticsearch.KindUnavailable), testPolicy, testNow, earlierAnswered)
 	g.Expect(previousAttempt(rev)).To(Equal(earlierUnreadable), "no answer Elasticsearch clearly gave")
 	markInvalidating(rev, testNow)
-	applyAnswer(rev, elasticsearch.Result{}, esError(elasticsearch.KindUnauthorized), testPolicy, testNow, earlierAnswered)
+	applyTokenAnswer(rev, elasticsearch.Result{}, esError(elasticsearch.KindUnauthorized), testPolicy, testNow, earlierAnswered)
 	g.Expect(previousAttempt(rev)).To(Equal(earlierAnswered), "a 401 is an answer: nothing was applied")
 }
 
 func TestRevokedMessageSaysAnUnreadableAnswerMayHaveInvalidatedTheTokens(t *testing.T) {
 	g := NewWithT(t)
 	rev := attempted(2)
-	applyAnswer(rev, elasticsearch.Result{PreviouslyInvalidatedTokens: 1}, nil, testPolicy, testNow, earlierUnreadable)
+	applyTokenAnswer(rev, elasticsearch.Result{PreviouslyInvalidatedTokens: 1}, nil, testPolicy, testNow, earlierUnreadable)
 	message := meta.FindStatusCondition(rev.Status.Conditions, securityv1alpha1.ReadyCondition).Message
 	g.Expect(message).To(HavePrefix("invalidated 0 tokens, 1 already invalid; the previous attempt got no answer"))
 	g.Expect(message).To(ContainSubstring("may have invalidated"))
@@ -226,4 +226,10 @@ func TestTruncateKeepsRunesWhole(t *testing.T) {
 	g.Expect(len(cut)).To(BeNumerically("<=", 6))
 	g.Expect(cut).To(HaveSuffix("…"))
 	g.Expect([]rune(cut)[0]).To(Equal('é'))
+}
+
+// applyTokenAnswer applies an invalidate token answer to a TokenRevocation, as its reconciler does.
+func applyTokenAnswer(rev *securityv1alpha1.TokenRevocation, result elasticsearch.Result, callErr error,
+	policy RetryPolicy, now time.Time, earlier earlierAttempt) time.Duration {
+	return applyAnswer(tokenKind{}, rev, tokenAnswer(result), callErr, policy, now, earlier)
 }

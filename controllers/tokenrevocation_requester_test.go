@@ -44,7 +44,6 @@ func signedRevocation(key *installation.Key, requester string, spec securityv1al
 func TestOnlySecretsOfAVerifiedRequesterAreRead(t *testing.T) {
 	key, _, err := installation.RandomKey()
 	NewWithT(t).Expect(err).NotTo(HaveOccurred())
-	r := &TokenRevocationReconciler{Key: key}
 	fromSecret := securityv1alpha1.TokenRevocationSpec{TokenSecretRef: ref("leaked", "token")}
 
 	tests := map[string]struct {
@@ -80,13 +79,14 @@ func TestOnlySecretsOfAVerifiedRequesterAreRead(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			g := NewWithT(t)
-			problem := r.requesterProblem(tc.rev)
+			who := requesterOf(key, tc.rev)
+			problem := who.problem(tc.rev)
 			if tc.verified {
 				g.Expect(problem).To(BeEmpty())
 			} else {
 				g.Expect(problem).To(ContainSubstring("which the operator reads only for a requester its admission webhook checked"))
 			}
-			g.Expect(r.requester(tc.rev)).To(Equal(tc.who))
+			g.Expect(who.display).To(Equal(tc.who))
 		})
 	}
 }

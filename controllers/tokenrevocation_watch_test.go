@@ -28,6 +28,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client/interceptor"
 
 	securityv1alpha1 "github.com/esrevoke/token-revocation-operator/api/v1alpha1"
+	"github.com/esrevoke/token-revocation-operator/internal/targets"
 )
 
 // In the namespace-scoped mode a reference to an ECK Elasticsearch outside the watched namespaces
@@ -41,21 +42,21 @@ func TestAnECKReferenceOutsideTheWatchedNamespacesIsRefusedUnread(t *testing.T) 
 			return errors.New("no read was expected")
 		},
 	}).Build()
-	r := &TokenRevocationReconciler{APIReader: recording, AllowCrossNamespaceRefs: true, WatchNamespaces: []string{"team-a", "team-b"}}
+	r := &targets.Resolver{Reader: recording, AllowCrossNamespaceRefs: true, WatchNamespaces: []string{"team-a", "team-b"}}
 	rev := &securityv1alpha1.TokenRevocation{ObjectMeta: metav1.ObjectMeta{Name: "r", Namespace: "team-a"},
 		Spec: securityv1alpha1.TokenRevocationSpec{Username: str("u"), ElasticsearchRef: eckRef(str("elsewhere"))}}
 
-	_, err := r.resolveTarget(context.Background(), rev)
+	_, err := resolveTarget(r, context.Background(), rev)
 
-	var problem *pendingError
+	var problem *targets.Problem
 	g.Expect(errors.As(err, &problem)).To(BeTrue())
-	g.Expect(problem.reason).To(Equal(securityv1alpha1.ReasonCrossNamespaceRefForbidden))
-	g.Expect(problem.message).To(ContainSubstring(`namespace "elsewhere", which the operator does not watch`))
+	g.Expect(problem.Reason).To(Equal(securityv1alpha1.ReasonCrossNamespaceRefForbidden))
+	g.Expect(problem.Message).To(ContainSubstring(`namespace "elsewhere", which the operator does not watch`))
 	g.Expect(reads).To(BeEmpty())
 
 	// A watched namespace is read as before.
 	rev.Spec.ElasticsearchRef = eckRef(str("team-b"))
-	_, err = r.resolveTarget(context.Background(), rev)
+	_, err = resolveTarget(r, context.Background(), rev)
 	g.Expect(err).To(HaveOccurred())
 	g.Expect(reads).To(ConsistOf(client.ObjectKey{Namespace: "team-b", Name: "quickstart"}))
 }

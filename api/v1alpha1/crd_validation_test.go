@@ -80,7 +80,7 @@ func TestANewRevocationReadsAsNotYetObserved(t *testing.T) {
 
 	var got TokenRevocation
 	g.Expect(c.Get(context.Background(), client.ObjectKeyFromObject(obj), &got)).To(Succeed())
-	g.Expect(got.Status).To(Equal(TokenRevocationStatus{ObservedGeneration: -1}))
+	g.Expect(got.Status).To(Equal(TokenRevocationStatus{RevocationProgress: RevocationProgress{ObservedGeneration: -1}}))
 }
 
 func TestAPIServerAllowsLabelAndStatusUpdates(t *testing.T) {

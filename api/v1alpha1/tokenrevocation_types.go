@@ -184,3 +184,29 @@ type TokenRevocationList struct {
 	// items are the TokenRevocations.
 	Items []TokenRevocation `json:"items"`
 }
+
+// TokenRevocationStatus records a TokenRevocation's progress and what Elasticsearch answered.
+type TokenRevocationStatus struct {
+	RevocationProgress `json:",inline"`
+
+	// invalidatedTokens is the number of tokens invalidated, added up over all attempts. An access
+	// token and its refresh token count as two in realm and user revocations. Unset until
+	// Elasticsearch has answered.
+	// +optional
+	// +kubebuilder:validation:Minimum=0
+	InvalidatedTokens *int64 `json:"invalidatedTokens,omitempty"`
+
+	// previouslyInvalidatedTokens is the number of matching tokens that were already invalid when
+	// the first answered attempt ran. Unset until Elasticsearch has answered.
+	// +optional
+	// +kubebuilder:validation:Minimum=0
+	PreviouslyInvalidatedTokens *int64 `json:"previouslyInvalidatedTokens,omitempty"`
+
+	// tokenFingerprint identifies the token or refresh token revoked, as "hmac-sha256:" and the
+	// first 16 hex digits of its HMAC-SHA256 under this installation's key (kept in a Secret of the
+	// operator's namespace): stable within one installation, so it can be matched against the
+	// operator's logs and other revocations, but useless for guessing the token.
+	// +optional
+	// +kubebuilder:validation:MaxLength=64
+	TokenFingerprint string `json:"tokenFingerprint,omitempty"`
+}

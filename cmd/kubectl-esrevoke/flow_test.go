@@ -101,17 +101,18 @@ func TestAnExistingSecretIsNeverReused(t *testing.T) {
 
 func TestTheExitCodeSaysHowTheRevocationEnded(t *testing.T) {
 	revoked := securityv1alpha1.TokenRevocationStatus{
-		Phase: securityv1alpha1.PhaseRevoked, InvalidatedTokens: int64Ptr(2), PreviouslyInvalidatedTokens: int64Ptr(1),
-		ErrorCount: int64Ptr(0), Target: "https://es.example:9200",
+		RevocationProgress: securityv1alpha1.RevocationProgress{
+			Phase: securityv1alpha1.PhaseRevoked, ErrorCount: int64Ptr(0), Target: "https://es.example:9200"},
+		InvalidatedTokens: int64Ptr(2), PreviouslyInvalidatedTokens: int64Ptr(1),
 	}
-	failed := securityv1alpha1.TokenRevocationStatus{
+	failed := securityv1alpha1.TokenRevocationStatus{RevocationProgress: securityv1alpha1.RevocationProgress{
 		Phase: securityv1alpha1.PhaseFailed, Target: "https://es.example:9200",
 		Conditions: []metav1.Condition{{Type: "Ready", Status: "False", Reason: "InvalidRequest", Message: "Elasticsearch answered 400:\nbad"}},
-	}
-	pending := securityv1alpha1.TokenRevocationStatus{
+	}}
+	pending := securityv1alpha1.TokenRevocationStatus{RevocationProgress: securityv1alpha1.RevocationProgress{
 		Phase:      securityv1alpha1.PhasePending,
 		Conditions: []metav1.Condition{{Type: "Ready", Status: "False", Reason: "SecretNotFound", Message: `Secret "prod-es" not found`}},
-	}
+	}}
 	tests := map[string]struct {
 		status   securityv1alpha1.TokenRevocationStatus
 		args     []string

@@ -43,8 +43,7 @@ func tokrev(name string, spec securityv1alpha1.TokenRevocationSpec, status secur
 
 func TestTheSummaryNamesWhatWhereTheCountsAndTheResource(t *testing.T) {
 	fromSecret := &securityv1alpha1.SecretKeySelector{Name: "leak", Key: "token"}
-	revoked := securityv1alpha1.TokenRevocationStatus{Phase: securityv1alpha1.PhaseRevoked, TokenFingerprint: "sha256:1f2e3d4c5b6a7988",
-		Target: "https://es.example:9200", InvalidatedTokens: int64Ptr(1), PreviouslyInvalidatedTokens: int64Ptr(0), ErrorCount: int64Ptr(0)}
+	revoked := securityv1alpha1.TokenRevocationStatus{RevocationProgress: securityv1alpha1.RevocationProgress{Phase: securityv1alpha1.PhaseRevoked, Target: "https://es.example:9200", ErrorCount: int64Ptr(0)}, TokenFingerprint: "sha256:1f2e3d4c5b6a7988", InvalidatedTokens: int64Ptr(1), PreviouslyInvalidatedTokens: int64Ptr(0)}
 	tests := map[string]struct {
 		rev    *securityv1alpha1.TokenRevocation
 		result outcome
@@ -58,9 +57,7 @@ func TestTheSummaryNamesWhatWhereTheCountsAndTheResource(t *testing.T) {
 			`Dry run, accepted by the API server, nothing created: refresh token (fingerprint not recorded yet) on eck/quickstart.elastic with secret/creds (tokenrevocation/r in namespace security)`},
 		"a realm, created": {tokrev("realm-x", securityv1alpha1.TokenRevocationSpec{RealmName: str("saml1")}, securityv1alpha1.TokenRevocationStatus{}), outcomeCreated,
 			`Created, not waited for: every token of every user of realm "saml1" on the operator's default Elasticsearch (tokenrevocation/realm-x in namespace security)`},
-		"a user, failed after partial failures": {tokrev("u", securityv1alpha1.TokenRevocationSpec{Username: str("myuser")}, securityv1alpha1.TokenRevocationStatus{
-			Phase: securityv1alpha1.PhaseFailed, Target: "https://es:9200", InvalidatedTokens: int64Ptr(3), PreviouslyInvalidatedTokens: int64Ptr(1), ErrorCount: int64Ptr(2),
-			Conditions: []metav1.Condition{{Type: "Ready", Reason: "PartialFailure", Message: "2 tokens\n  not invalidated"}}}), outcomeFinished,
+		"a user, failed after partial failures": {tokrev("u", securityv1alpha1.TokenRevocationSpec{Username: str("myuser")}, securityv1alpha1.TokenRevocationStatus{RevocationProgress: securityv1alpha1.RevocationProgress{Phase: securityv1alpha1.PhaseFailed, Target: "https://es:9200", ErrorCount: int64Ptr(2), Conditions: []metav1.Condition{{Type: "Ready", Reason: "PartialFailure", Message: "2 tokens\n  not invalidated"}}}, InvalidatedTokens: int64Ptr(3), PreviouslyInvalidatedTokens: int64Ptr(1)}), outcomeFinished,
 			`Failed: every token of user "myuser" in every realm on https://es:9200: 3 invalidated, 1 already invalid, 2 errors; PartialFailure: 2 tokens not invalidated (tokenrevocation/u in namespace security)`},
 		"not done, no status yet": {tokrev("t", securityv1alpha1.TokenRevocationSpec{TokenSecretRef: fromSecret}, securityv1alpha1.TokenRevocationStatus{}), outcomeTimedOut,
 			`Not done after 2m0s, still Pending: token (fingerprint not recorded yet) on the operator's default Elasticsearch (tokenrevocation/t in namespace security)`},
@@ -77,7 +74,7 @@ func TestTheSummaryNamesWhatWhereTheCountsAndTheResource(t *testing.T) {
 
 func TestPrintObjectPrintsAsKubectlWould(t *testing.T) {
 	g := NewWithT(t)
-	rev := tokrev("leak", securityv1alpha1.TokenRevocationSpec{Username: str("myuser")}, securityv1alpha1.TokenRevocationStatus{Phase: "Revoked"})
+	rev := tokrev("leak", securityv1alpha1.TokenRevocationSpec{Username: str("myuser")}, securityv1alpha1.TokenRevocationStatus{RevocationProgress: securityv1alpha1.RevocationProgress{Phase: "Revoked"}})
 	rev.ManagedFields = []metav1.ManagedFieldsEntry{{Manager: "kubectl-esrevoke"}}
 	var out strings.Builder
 	g.Expect(printObject(&out, rev, outputName)).To(Succeed())
@@ -98,12 +95,10 @@ func TestPrintObjectPrintsAsKubectlWould(t *testing.T) {
 func TestListSummarizesEveryNamespaceOldestFirstWithTotals(t *testing.T) {
 	g := NewWithT(t)
 	old := tokrev("old", securityv1alpha1.TokenRevocationSpec{RealmName: str("saml1"), Reason: str("INC-1:\nrealm")},
-		securityv1alpha1.TokenRevocationStatus{Phase: "Revoked", Target: "https://es:9200", InvalidatedTokens: int64Ptr(9),
-			PreviouslyInvalidatedTokens: int64Ptr(15), ErrorCount: int64Ptr(0)})
+		securityv1alpha1.TokenRevocationStatus{RevocationProgress: securityv1alpha1.RevocationProgress{Phase: "Revoked", Target: "https://es:9200", ErrorCount: int64Ptr(0)}, InvalidatedTokens: int64Ptr(9), PreviouslyInvalidatedTokens: int64Ptr(15)})
 	old.CreationTimestamp = metav1.NewTime(testNow.Add(-48 * time.Hour))
 	other := tokrev("failed", securityv1alpha1.TokenRevocationSpec{TokenSecretRef: &securityv1alpha1.SecretKeySelector{Name: "s", Key: "token"}},
-		securityv1alpha1.TokenRevocationStatus{Phase: "Failed", TokenFingerprint: "sha256:00112233aabbccdd", Target: "https://es:9200",
-			InvalidatedTokens: int64Ptr(0), PreviouslyInvalidatedTokens: int64Ptr(0), ErrorCount: int64Ptr(0)})
+		securityv1alpha1.TokenRevocationStatus{RevocationProgress: securityv1alpha1.RevocationProgress{Phase: "Failed", Target: "https://es:9200", ErrorCount: int64Ptr(0)}, TokenFingerprint: "sha256:00112233aabbccdd", InvalidatedTokens: int64Ptr(0), PreviouslyInvalidatedTokens: int64Ptr(0)})
 	other.Namespace = "other"
 	fresh := tokrev("fresh", securityv1alpha1.TokenRevocationSpec{Username: str("bob")}, securityv1alpha1.TokenRevocationStatus{})
 	fresh.CreationTimestamp = metav1.NewTime(testNow.Add(-5 * time.Second))
@@ -133,7 +128,7 @@ func TestListWithANamespaceListsOnlyIt(t *testing.T) {
 func TestRetryCreatesANewRevocationOfTheSameSpecLinkedToTheFirst(t *testing.T) {
 	g := NewWithT(t)
 	spec := securityv1alpha1.TokenRevocationSpec{TokenSecretRef: &securityv1alpha1.SecretKeySelector{Name: "leak", Key: "token"}, Reason: str("INC-3")}
-	first := tokrev("leak", spec, securityv1alpha1.TokenRevocationStatus{Phase: securityv1alpha1.PhaseFailed})
+	first := tokrev("leak", spec, securityv1alpha1.TokenRevocationStatus{RevocationProgress: securityv1alpha1.RevocationProgress{Phase: securityv1alpha1.PhaseFailed}})
 	first.UID = "uid-first"
 	secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "leak", Namespace: testNamespace, OwnerReferences: []metav1.OwnerReference{{
 		APIVersion: "security.esrevoke.io/v1alpha1", Kind: "TokenRevocation", Name: "leak", UID: "uid-first", Controller: new(true)}}}}
@@ -167,7 +162,7 @@ func TestRetryLeavesASecretNobodyOwnsAlone(t *testing.T) {
 	g := NewWithT(t)
 	spec := securityv1alpha1.TokenRevocationSpec{TokenSecretRef: &securityv1alpha1.SecretKeySelector{Name: "theirs", Key: "token"}}
 	secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "theirs", Namespace: testNamespace}}
-	h := newHarness(t, nil, tokrev("gitops", spec, securityv1alpha1.TokenRevocationStatus{Phase: securityv1alpha1.PhaseFailed}), secret)
+	h := newHarness(t, nil, tokrev("gitops", spec, securityv1alpha1.TokenRevocationStatus{RevocationProgress: securityv1alpha1.RevocationProgress{Phase: securityv1alpha1.PhaseFailed}}), secret)
 	g.Expect(h.run("", "retry", "gitops", "--wait=false")).To(Equal(exitOK))
 	g.Expect(h.client.Get(context.Background(), client.ObjectKeyFromObject(secret), secret)).To(Succeed())
 	g.Expect(secret.OwnerReferences).To(BeEmpty())
@@ -181,7 +176,7 @@ func TestOnlyAFailedRevocationIsRetried(t *testing.T) {
 	}
 	for phase, want := range tests {
 		g := NewWithT(t)
-		h := newHarness(t, nil, tokrev("x", securityv1alpha1.TokenRevocationSpec{Username: str("u")}, securityv1alpha1.TokenRevocationStatus{Phase: phase}))
+		h := newHarness(t, nil, tokrev("x", securityv1alpha1.TokenRevocationSpec{Username: str("u")}, securityv1alpha1.TokenRevocationStatus{RevocationProgress: securityv1alpha1.RevocationProgress{Phase: phase}}))
 		g.Expect(h.run("", "retry", "x")).To(Equal(exitFailed))
 		g.Expect(h.errOut.String()).To(ContainSubstring(want))
 		g.Expect(h.revocations(t)).To(HaveLen(1))

@@ -60,14 +60,16 @@ func (w *world) recordRevoked(ctx context.Context, i int) error {
 	base := rev.DeepCopy()
 	now := time.Now()
 	rev.Status = securityv1alpha1.TokenRevocationStatus{
-		ObservedGeneration: 1, Phase: securityv1alpha1.PhaseRevoked, Attempts: 1,
-		InvalidatedTokens: new(int64(1)), PreviouslyInvalidatedTokens: new(int64(0)), ErrorCount: new(int64(0)),
-		StartTime: &metav1.Time{Time: now}, LastAttemptTime: &metav1.MicroTime{Time: now},
-		CompletionTime: &metav1.Time{Time: now}, Target: w.esServer.URL,
+		RevocationProgress: securityv1alpha1.RevocationProgress{
+			ObservedGeneration: 1, Phase: securityv1alpha1.PhaseRevoked, Attempts: 1, ErrorCount: new(int64(0)),
+			StartTime: &metav1.Time{Time: now}, LastAttemptTime: &metav1.MicroTime{Time: now},
+			CompletionTime: &metav1.Time{Time: now}, Target: w.esServer.URL,
+			Conditions: []metav1.Condition{{Type: securityv1alpha1.ReadyCondition, Status: metav1.ConditionTrue,
+				ObservedGeneration: 1, LastTransitionTime: metav1.Time{Time: now},
+				Reason: securityv1alpha1.ReasonRevoked, Message: "invalidated 1 tokens, 0 already invalid"}},
+		},
+		InvalidatedTokens: new(int64(1)), PreviouslyInvalidatedTokens: new(int64(0)),
 		TokenFingerprint: "hmac-sha256:0123456789abcdef",
-		Conditions: []metav1.Condition{{Type: securityv1alpha1.ReadyCondition, Status: metav1.ConditionTrue,
-			ObservedGeneration: 1, LastTransitionTime: metav1.Time{Time: now},
-			Reason: securityv1alpha1.ReasonRevoked, Message: "invalidated 1 tokens, 0 already invalid"}},
 	}
 	if err := w.client.Status().Patch(ctx, rev, client.MergeFrom(base)); err != nil {
 		return err

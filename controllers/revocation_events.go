@@ -18,11 +18,9 @@ package controllers
 
 import (
 	"context"
-	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	securityv1alpha1 "github.com/esrevoke/token-revocation-operator/api/v1alpha1"
 )
@@ -42,40 +40,38 @@ const maxEventNote = 1024
 
 // recordTransition emits an event when a pass changed the revocation's phase or the reason it
 // is waiting for, and logs the transition.
-func (r *TokenRevocationReconciler) recordTransition(ctx context.Context, before, after *securityv1alpha1.TokenRevocation) {
-	ready := meta.FindStatusCondition(after.Status.Conditions, securityv1alpha1.ReadyCondition)
-	if ready == nil || !transitioned(before, after) {
+func (r *revocationReconciler[T]) recordTransition(ctx context.Context, before, after T, who requesterRecord) {
+	progress := after.GetProgress()
+	ready := meta.FindStatusCondition(progress.Conditions, securityv1alpha1.ReadyCondition)
+	if ready == nil || !transitioned(before.GetProgress(), progress) {
 		return
 	}
 	eventType, reason := corev1.EventTypeWarning, EventRetrying
-	switch after.Status.Phase {
+	switch progress.Phase {
 	case securityv1alpha1.PhaseRevoked:
 		eventType, reason = corev1.EventTypeNormal, EventRevoked
 	case securityv1alpha1.PhaseFailed:
 		reason = EventRevocationFailed
 	}
-	note := ready.Reason + ": " + ready.Message + "; requested by " + r.requester(after)
-	if after.Spec.Reason != nil && *after.Spec.Reason != "" {
-		note += " (reason: " + *after.Spec.Reason + ")"
+	note := ready.Reason + ": " + ready.Message + "; requested by " + who.display
+	if why := after.GetReason(); why != "" {
+		note += " (reason: " + why + ")"
 	}
 	r.Recorder.Eventf(after, nil, eventType, reason, "Invalidate", "%s", truncate(printable(note), maxEventNote))
-	if after.Status.Phase.IsTerminal() {
-		observeFinished(after, ready.Reason)
+	names := r.kind.names()
+	if progress.Phase.IsTerminal() {
+		observeFinished(names.kind, after, ready.Reason)
 	}
-	r.auditLog(ctx, after).Info("TokenRevocation "+reason, "phase", after.Status.Phase, "cause", ready.Reason,
+	r.auditLog(ctx, after, who).Info(names.kind+" "+reason, "phase", progress.Phase, "cause", ready.Reason,
 		"message", printable(ready.Message))
 }
 
 // transitioned reports whether the phase or the Ready reason changed.
-func transitioned(before, after *securityv1alpha1.TokenRevocation) bool {
-	if before.Status.Phase != after.Status.Phase {
+func transitioned(before, after *securityv1alpha1.RevocationProgress) bool {
+	if before.Phase != after.Phase {
 		return true
 	}
-	old := meta.FindStatusCondition(before.Status.Conditions, securityv1alpha1.ReadyCondition)
-	now := meta.FindStatusCondition(after.Status.Conditions, securityv1alpha1.ReadyCondition)
+	old := meta.FindStatusCondition(before.Conditions, securityv1alpha1.ReadyCondition)
+	now := meta.FindStatusCondition(after.Conditions, securityv1alpha1.ReadyCondition)
 	return old == nil || now == nil || old.Reason != now.Reason
-}
-
-func metav1Time(t time.Time) *metav1.Time {
-	return &metav1.Time{Time: t}
 }

@@ -14,7 +14,7 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-package controllers
+package targets
 
 import (
 	"context"
@@ -34,8 +34,8 @@ import (
 	"github.com/esrevoke/token-revocation-operator/internal/elasticsearch"
 )
 
-// ECK's Elasticsearch kind, read as unstructured so that ECK's CRDs are not a dependency.
-var eckElasticsearchGVK = schema.GroupVersionKind{Group: "elasticsearch.k8s.elastic.co", Version: "v1", Kind: "Elasticsearch"}
+// ECKElasticsearchGVK is ECK's Elasticsearch kind, read as unstructured so that ECK's CRDs are not a dependency.
+var ECKElasticsearchGVK = schema.GroupVersionKind{Group: "elasticsearch.k8s.elastic.co", Version: "v1", Kind: "Elasticsearch"}
 
 // ECK's naming conventions for what it creates beside an Elasticsearch named <name>.
 const (
@@ -47,15 +47,12 @@ const (
 	eckHTTPServicePortName = "https"
 )
 
-// +kubebuilder:rbac:groups=elasticsearch.k8s.elastic.co,resources=elasticsearches,verbs=get
-// +kubebuilder:rbac:groups="",resources=services,verbs=get
-
 // targetFromECK finds an ECK-managed Elasticsearch: its URL from the <name>-es-http Service (https
 // unless ECK's self-signed TLS is disabled), its CA from <name>-es-http-certs-public, and the
 // elastic user's credentials from <name>-es-elastic-user unless spec.elasticsearchRef.secretName
 // gives others.
-func (r *TokenRevocationReconciler) targetFromECK(ctx context.Context, rev *securityv1alpha1.TokenRevocation) (elasticsearch.Target, error) {
-	key, err := r.eckKey(rev)
+func (r *Resolver) targetFromECK(ctx context.Context, namespace string, ref *securityv1alpha1.ElasticsearchRef) (elasticsearch.Target, error) {
+	key, err := r.eckKey(namespace, ref)
 	if err != nil {
 		return elasticsearch.Target{}, err
 	}
@@ -73,34 +70,33 @@ func (r *TokenRevocationReconciler) targetFromECK(ctx context.Context, rev *secu
 			return elasticsearch.Target{}, err
 		}
 	}
-	if err := r.eckCredentials(ctx, rev, key, &target); err != nil {
+	if err := r.eckCredentials(ctx, namespace, ref, key, &target); err != nil {
 		return elasticsearch.Target{}, err
 	}
 	if err := target.Validate(); err != nil {
-		return elasticsearch.Target{}, pending(securityv1alpha1.ReasonInvalidConnection, "ECK Elasticsearch %s: %v", key, err)
+		return elasticsearch.Target{}, Problemf(securityv1alpha1.ReasonInvalidConnection, "ECK Elasticsearch %s: %v", key, err)
 	}
 	return target, nil
 }
 
-// eckKey is the ECK Elasticsearch a revocation refers to, or why the operator may not use it: in
-// another namespace without --allow-cross-namespace-refs, or outside the watched namespaces. It
-// reads nothing, so a refused reference is refused before anything else is looked at.
-func (r *TokenRevocationReconciler) eckKey(rev *securityv1alpha1.TokenRevocation) (types.NamespacedName, error) {
-	ref := rev.Spec.ElasticsearchRef
+// eckKey is the ECK Elasticsearch a revocation in namespace refers to, or why the operator may not
+// use it: in another namespace without --allow-cross-namespace-refs, or outside the watched
+// namespaces. It reads nothing.
+func (r *Resolver) eckKey(namespace string, ref *securityv1alpha1.ElasticsearchRef) (types.NamespacedName, error) {
 	if ref == nil || ref.Name == nil {
 		return types.NamespacedName{}, nil
 	}
-	key := types.NamespacedName{Namespace: rev.Namespace, Name: *ref.Name}
+	key := types.NamespacedName{Namespace: namespace, Name: *ref.Name}
 	if ref.Namespace != nil {
 		key.Namespace = *ref.Namespace
 	}
-	if key.Namespace != rev.Namespace && !r.AllowCrossNamespaceRefs {
-		return key, pending(securityv1alpha1.ReasonCrossNamespaceRefForbidden,
+	if key.Namespace != namespace && !r.AllowCrossNamespaceRefs {
+		return key, Problemf(securityv1alpha1.ReasonCrossNamespaceRefForbidden,
 			"spec.elasticsearchRef refers to namespace %q; the operator allows references to other namespaces "+
 				"only with --allow-cross-namespace-refs", key.Namespace)
 	}
 	if len(r.WatchNamespaces) > 0 && !slices.Contains(r.WatchNamespaces, key.Namespace) {
-		return key, pending(securityv1alpha1.ReasonCrossNamespaceRefForbidden,
+		return key, Problemf(securityv1alpha1.ReasonCrossNamespaceRefForbidden,
 			"spec.elasticsearchRef refers to namespace %q, which the operator does not watch (--watch-namespaces %s)",
 			key.Namespace, strings.Join(r.WatchNamespaces, ","))
 	}
@@ -109,16 +105,16 @@ func (r *TokenRevocationReconciler) eckKey(rev *securityv1alpha1.TokenRevocation
 
 // eckCluster reads the Elasticsearch object: whether its HTTP TLS is disabled, and its
 // spec.version, which tells the operator how to call it without asking the cluster.
-func (r *TokenRevocationReconciler) eckCluster(ctx context.Context, key types.NamespacedName) (tlsDisabled bool, version string, err error) {
+func (r *Resolver) eckCluster(ctx context.Context, key types.NamespacedName) (tlsDisabled bool, version string, err error) {
 	es := &unstructured.Unstructured{}
-	es.SetGroupVersionKind(eckElasticsearchGVK)
-	err = r.APIReader.Get(ctx, key, es)
+	es.SetGroupVersionKind(ECKElasticsearchGVK)
+	err = r.Reader.Get(ctx, key, es)
 	switch {
 	case meta.IsNoMatchError(err):
-		return false, "", pending(securityv1alpha1.ReasonElasticsearchNotFound,
-			"spec.elasticsearchRef.name needs ECK, but the cluster has no %s kind", eckElasticsearchGVK.GroupKind())
+		return false, "", Problemf(securityv1alpha1.ReasonElasticsearchNotFound,
+			"spec.elasticsearchRef.name needs ECK, but the cluster has no %s kind", ECKElasticsearchGVK.GroupKind())
 	case apierrors.IsNotFound(err):
-		return false, "", pending(securityv1alpha1.ReasonElasticsearchNotFound, "ECK Elasticsearch %s not found", key)
+		return false, "", Problemf(securityv1alpha1.ReasonElasticsearchNotFound, "ECK Elasticsearch %s not found", key)
 	case err != nil:
 		return false, "", fmt.Errorf("reading ECK Elasticsearch %s: %w", key, err)
 	}
@@ -128,13 +124,13 @@ func (r *TokenRevocationReconciler) eckCluster(ctx context.Context, key types.Na
 }
 
 // eckURL is the URL of the <name>-es-http Service, on its https (or http) port.
-func (r *TokenRevocationReconciler) eckURL(ctx context.Context, key types.NamespacedName, tlsDisabled bool) (string, error) {
+func (r *Resolver) eckURL(ctx context.Context, key types.NamespacedName, tlsDisabled bool) (string, error) {
 	name := key.Name + eckHTTPServiceSuffix
 	var svc corev1.Service
-	err := r.APIReader.Get(ctx, types.NamespacedName{Namespace: key.Namespace, Name: name}, &svc)
+	err := r.Reader.Get(ctx, types.NamespacedName{Namespace: key.Namespace, Name: name}, &svc)
 	switch {
 	case apierrors.IsNotFound(err):
-		return "", pending(securityv1alpha1.ReasonElasticsearchNotFound,
+		return "", Problemf(securityv1alpha1.ReasonElasticsearchNotFound,
 			"Service %s/%s of ECK Elasticsearch %s not found (is ECK still creating it?)", key.Namespace, name, key)
 	case err != nil:
 		return "", fmt.Errorf("reading Service %s/%s: %w", key.Namespace, name, err)
@@ -155,10 +151,10 @@ func (r *TokenRevocationReconciler) eckURL(ctx context.Context, key types.Namesp
 
 // eckCredentials takes the credentials of spec.elasticsearchRef.secretName when set, else the
 // elastic user's that ECK keeps in <name>-es-elastic-user.
-func (r *TokenRevocationReconciler) eckCredentials(ctx context.Context, rev *securityv1alpha1.TokenRevocation,
+func (r *Resolver) eckCredentials(ctx context.Context, namespace string, ref *securityv1alpha1.ElasticsearchRef,
 	key types.NamespacedName, target *elasticsearch.Target) error {
-	if name := rev.Spec.ElasticsearchRef.SecretName; name != nil {
-		secret, err := r.readSecret(ctx, rev.Namespace, *name, "spec.elasticsearchRef.secretName")
+	if name := ref.SecretName; name != nil {
+		secret, err := r.readSecret(ctx, namespace, *name, "spec.elasticsearchRef.secretName")
 		if err != nil {
 			return err
 		}
@@ -174,14 +170,14 @@ func (r *TokenRevocationReconciler) eckCredentials(ctx context.Context, rev *sec
 }
 
 // readECKSecretKey reads one key of a Secret ECK manages.
-func (r *TokenRevocationReconciler) readECKSecretKey(ctx context.Context, namespace, name, key string) ([]byte, error) {
+func (r *Resolver) readECKSecretKey(ctx context.Context, namespace, name, key string) ([]byte, error) {
 	secret, err := r.readSecret(ctx, namespace, name, "ECK Elasticsearch")
 	if err != nil {
 		return nil, err
 	}
 	value, ok := secret.Data[key]
 	if !ok || len(value) == 0 {
-		return nil, pending(securityv1alpha1.ReasonSecretKeyNotFound, "Secret %s/%s (ECK Elasticsearch) has no key %q", namespace, name, key)
+		return nil, Problemf(securityv1alpha1.ReasonSecretKeyNotFound, "Secret %s/%s (ECK Elasticsearch) has no key %q", namespace, name, key)
 	}
 	return value, nil
 }

@@ -35,39 +35,27 @@ import (
 // builds without sampling, so that no line is ever dropped however many revocations run at once.
 
 // auditLog is the logger of the audit trail for a revocation.
-func (r *TokenRevocationReconciler) auditLog(ctx context.Context, rev *securityv1alpha1.TokenRevocation) logr.Logger {
+func (r *revocationReconciler[T]) auditLog(ctx context.Context, rev T, who requesterRecord) logr.Logger {
 	log := logf.FromContext(ctx)
 	if r.Audit.GetSink() != nil {
-		log = r.Audit.WithValues("tokenRevocation", klog.KObj(rev))
+		log = r.Audit.WithValues(r.kind.names().logKey, klog.KObj(rev))
 	}
-	return log.WithValues("requester", r.requester(rev), "reason", printable(ptr.Deref(rev.Spec.Reason, "")),
-		"target", rev.Status.Target, "tokenFingerprint", rev.Status.TokenFingerprint)
+	log = log.WithValues("requester", who.display, "reason", printable(rev.GetReason()), "target", rev.GetProgress().Target)
+	return log.WithValues(r.kind.auditValues(rev)...)
 }
 
 // logAnswer logs the outcome of an invalidate call.
-func (r *TokenRevocationReconciler) logAnswer(ctx context.Context, rev *securityv1alpha1.TokenRevocation, callErr error) {
-	log := r.auditLog(ctx, rev).WithValues("attempt", rev.Status.Attempts, "phase", rev.Status.Phase)
+func (r *revocationReconciler[T]) logAnswer(ctx context.Context, rev T, who requesterRecord, callErr error) {
+	progress := rev.GetProgress()
+	log := r.auditLog(ctx, rev, who).WithValues("attempt", progress.Attempts, "phase", progress.Phase)
 	if callErr != nil {
 		log.Info("Invalidate call failed", "kind", elasticsearch.KindOf(callErr), "error", printable(callErr.Error()))
 		return
 	}
-	log.Info("Invalidate call answered", "invalidatedTokens", ptr.Deref(rev.Status.InvalidatedTokens, 0),
-		"previouslyInvalidatedTokens", ptr.Deref(rev.Status.PreviouslyInvalidatedTokens, 0),
-		"errorCount", ptr.Deref(rev.Status.ErrorCount, 0))
-}
-
-// requester is who created the revocation, as admission recorded it; a record the installation
-// key does not vouch for is marked as such.
-func (r *TokenRevocationReconciler) requester(rev *securityv1alpha1.TokenRevocation) string {
-	name, ok := rev.Annotations[securityv1alpha1.RequesterAnnotation]
-	if !ok {
-		return "unknown (not admitted by the operator's webhook)"
-	}
-	signature := rev.Annotations[securityv1alpha1.AdmissionSignatureAnnotation]
-	if r.Key.Verify(rev.Namespace, name, rev.Spec.SignedBytes(), signature) != nil {
-		return printable(name) + " (unverified)"
-	}
-	return printable(name)
+	invalidated, previously := r.kind.totals(rev)
+	names := r.kind.names()
+	log.Info("Invalidate call answered", names.invalidatedField, invalidated, names.previouslyField, previously,
+		"errorCount", ptr.Deref(progress.ErrorCount, 0))
 }
 
 // printable escapes the characters that must not reach a terminal raw (control and bidirectional

@@ -24,7 +24,7 @@ import (
 	securityv1alpha1 "github.com/esrevoke/token-revocation-operator/api/v1alpha1"
 )
 
-// attemptLedger remembers, per TokenRevocation, how many attempts the last status this manager
+// attemptLedger remembers, per revocation, how many attempts the last status this manager
 // wrote or read recorded. The cache may lag behind the manager's own writes by a watch event;
 // a pass that reads fewer attempts than the ledger holds is looking at an outdated status, and
 // waits for the cache instead of calling Elasticsearch again. This matters for the first call,
@@ -45,26 +45,26 @@ type ledgerEntry struct {
 }
 
 // behind reports whether rev, as read, records fewer attempts than this manager knows were made.
-func (l *attemptLedger) behind(rev *securityv1alpha1.TokenRevocation) bool {
+func (l *attemptLedger) behind(rev securityv1alpha1.Revocation) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	entry, ok := l.entries[keyOf(rev)]
-	return ok && entry.uid == rev.UID && rev.Status.Attempts < entry.attempts
+	return ok && entry.uid == rev.GetUID() && rev.GetProgress().Attempts < entry.attempts
 }
 
 // record remembers the attempts rev's status records; a finished revocation is forgotten.
-func (l *attemptLedger) record(rev *securityv1alpha1.TokenRevocation) {
+func (l *attemptLedger) record(rev securityv1alpha1.Revocation) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	key := keyOf(rev)
-	if rev.Status.Phase.IsTerminal() || rev.Status.Attempts == 0 {
+	key, progress := keyOf(rev), rev.GetProgress()
+	if progress.Phase.IsTerminal() || progress.Attempts == 0 {
 		delete(l.entries, key)
 		return
 	}
 	if l.entries == nil {
 		l.entries = map[types.NamespacedName]ledgerEntry{}
 	}
-	l.entries[key] = ledgerEntry{uid: rev.UID, attempts: rev.Status.Attempts}
+	l.entries[key] = ledgerEntry{uid: rev.GetUID(), attempts: progress.Attempts}
 }
 
 // forget drops what is known of a revocation that no longer exists.
@@ -74,6 +74,6 @@ func (l *attemptLedger) forget(key types.NamespacedName) {
 	delete(l.entries, key)
 }
 
-func keyOf(rev *securityv1alpha1.TokenRevocation) types.NamespacedName {
-	return types.NamespacedName{Namespace: rev.Namespace, Name: rev.Name}
+func keyOf(rev securityv1alpha1.Revocation) types.NamespacedName {
+	return types.NamespacedName{Namespace: rev.GetNamespace(), Name: rev.GetName()}
 }

@@ -20,7 +20,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
-// Phase is a one-word summary of a TokenRevocation's progress, for people and printer columns.
+// Phase is a one-word summary of a revocation's progress, for people and printer columns.
 // Tools should read the conditions instead.
 // +kubebuilder:validation:Enum=Pending;Revoking;Revoked;Failed
 type Phase string
@@ -41,7 +41,7 @@ func (p Phase) IsTerminal() bool {
 	return p == PhaseRevoked || p == PhaseFailed
 }
 
-// Condition types of a TokenRevocation, following kstatus conventions.
+// Condition types of every revocation kind, following kstatus conventions.
 const (
 	// ReadyCondition is True once every matching token is invalidated.
 	ReadyCondition = "Ready"
@@ -51,7 +51,7 @@ const (
 	StalledCondition = "Stalled"
 )
 
-// Condition reasons of a TokenRevocation. Reasons that name an Elasticsearch answer match the
+// Condition reasons of the revocation kinds. Reasons that name an Elasticsearch answer match the
 // kinds of outcome the operator tells apart.
 const (
 	// ReasonRevoked: Elasticsearch invalidated every matching token (or found them already invalid).
@@ -96,10 +96,12 @@ const (
 	ReasonCrossNamespaceRefForbidden = "CrossNamespaceRefForbidden"
 )
 
-// TokenRevocationStatus records a revocation's progress and what Elasticsearch answered.
-type TokenRevocationStatus struct {
-	// conditions are Ready, Reconciling and Stalled, with reasons such as Revoked, TokenNotFound,
-	// Unauthorized, Forbidden or ElasticsearchUnavailable.
+// RevocationProgress is the part of the status every revocation kind shares: its phase and
+// conditions, the attempts made, when, against which cluster, and the errors of the latest answer.
+// Each kind's status embeds it and adds the counts of what it revokes.
+type RevocationProgress struct {
+	// conditions are Ready, Reconciling and Stalled, with reasons such as Revoked, Unauthorized,
+	// Forbidden or ElasticsearchUnavailable.
 	// +optional
 	// +listType=map
 	// +listMapKey=type
@@ -114,21 +116,8 @@ type TokenRevocationStatus struct {
 	// +optional
 	Phase Phase `json:"phase,omitempty"`
 
-	// invalidatedTokens is the number of tokens invalidated, added up over all attempts. An access
-	// token and its refresh token count as two in realm and user revocations. Unset until
-	// Elasticsearch has answered.
-	// +optional
-	// +kubebuilder:validation:Minimum=0
-	InvalidatedTokens *int64 `json:"invalidatedTokens,omitempty"`
-
-	// previouslyInvalidatedTokens is the number of matching tokens that were already invalid when
-	// the first answered attempt ran. Unset until Elasticsearch has answered.
-	// +optional
-	// +kubebuilder:validation:Minimum=0
-	PreviouslyInvalidatedTokens *int64 `json:"previouslyInvalidatedTokens,omitempty"`
-
-	// errorCount is the number of tokens Elasticsearch failed to invalidate in the latest attempt.
-	// Unset until Elasticsearch has answered.
+	// errorCount is the number of credentials Elasticsearch failed to invalidate in the latest
+	// attempt. Unset until Elasticsearch has answered.
 	// +optional
 	// +kubebuilder:validation:Minimum=0
 	ErrorCount *int64 `json:"errorCount,omitempty"`
@@ -158,14 +147,6 @@ type TokenRevocationStatus struct {
 	// completionTime is when the revocation reached Revoked or Failed.
 	// +optional
 	CompletionTime *metav1.Time `json:"completionTime,omitempty"`
-
-	// tokenFingerprint identifies the token or refresh token revoked, as "hmac-sha256:" and the
-	// first 16 hex digits of its HMAC-SHA256 under this installation's key (kept in a Secret of the
-	// operator's namespace): stable within one installation, so it can be matched against the
-	// operator's logs and other revocations, but useless for guessing the token.
-	// +optional
-	// +kubebuilder:validation:MaxLength=64
-	TokenFingerprint string `json:"tokenFingerprint,omitempty"`
 
 	// target is the URL of the Elasticsearch cluster called. It never contains credentials.
 	// +optional
