@@ -107,9 +107,14 @@ func setupWebhook(mgr ctrl.Manager, f webhookFlags, key *installation.Key) (heal
 		return healthz.Ping, nil
 	}
 	register := func() error {
-		requester := &securityv1alpha1.TokenRevocationRequester{Signer: key, Access: access.Reviewer{Client: mgr.GetClient()}}
-		validator := &securityv1alpha1.TokenRevocationValidator{ForbidInlineTokens: f.forbidInlineTokens}
-		return securityv1alpha1.SetupTokenRevocationWebhookWithManager(mgr, requester, validator)
+		reviewer := access.Reviewer{Client: mgr.GetClient()}
+		tokens := &securityv1alpha1.TokenRevocationValidator{ForbidInlineTokens: f.forbidInlineTokens}
+		if err := securityv1alpha1.SetupTokenRevocationWebhookWithManager(mgr,
+			&securityv1alpha1.TokenRevocationRequester{Signer: key, Access: reviewer}, tokens); err != nil {
+			return err
+		}
+		return securityv1alpha1.SetupApiKeyRevocationWebhookWithManager(mgr,
+			&securityv1alpha1.ApiKeyRevocationRequester{Signer: key, Access: reviewer}, &securityv1alpha1.ApiKeyRevocationValidator{})
 	}
 	namespace := os.Getenv("POD_NAMESPACE")
 	if f.disableRotation || namespace == "" {

@@ -14,8 +14,9 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-// Package v1alpha1 contains the TokenRevocation API, which invalidates Elasticsearch access tokens,
-// refresh tokens, or every token of a realm and/or user, and records what Elasticsearch answered.
+// Package v1alpha1 contains the revocation API: TokenRevocation, which invalidates Elasticsearch
+// access tokens, refresh tokens, or every token of a realm and/or user, and ApiKeyRevocation, which
+// invalidates Elasticsearch API keys; each records what Elasticsearch answered.
 // +kubebuilder:object:generate=true
 // +groupName=security.esrevoke.io
 package v1alpha1
@@ -27,7 +28,7 @@ import (
 )
 
 var (
-	// GroupVersion is the group and version of the TokenRevocation API.
+	// GroupVersion is the group and version of the revocation API.
 	GroupVersion = schema.GroupVersion{Group: "security.esrevoke.io", Version: "v1alpha1"}
 
 	// SchemeBuilder registers the API's Go types with a runtime.Scheme.
@@ -39,7 +40,7 @@ var (
 
 // addKnownTypes registers the API's types, and the meta types of its group version.
 func addKnownTypes(scheme *runtime.Scheme) error {
-	scheme.AddKnownTypes(GroupVersion, &TokenRevocation{}, &TokenRevocationList{})
+	scheme.AddKnownTypes(GroupVersion, &TokenRevocation{}, &TokenRevocationList{}, &ApiKeyRevocation{}, &ApiKeyRevocationList{})
 	metav1.AddToGroupVersion(scheme, GroupVersion)
 	return nil
 }

@@ -68,6 +68,24 @@ func (s *TokenRevocationSpec) SecretsRead(namespace string) []SecretUse {
 	return append(uses, s.ElasticsearchRef.secretsRead(namespace)...)
 }
 
+// SecretsRead lists the Secrets the operator would read for an ApiKeyRevocation with this spec in
+// this namespace: the Secret of the leaked key, the connection Secret, and, for an ECK reference
+// without a connection Secret, the Secret of ECK's elastic superuser.
+func (s *ApiKeyRevocationSpec) SecretsRead(namespace string) []SecretUse {
+	var uses []SecretUse
+	if s.EncodedKeySecretRef != nil {
+		uses = append(uses, SecretUse{namespace, s.EncodedKeySecretRef.Name, "spec.encodedKeySecretRef"})
+	}
+	return append(uses, s.ElasticsearchRef.secretsRead(namespace)...)
+}
+
+// SignedBytes is what the admission signature covers of an ApiKeyRevocation's spec: its JSON.
+func (s *ApiKeyRevocationSpec) SignedBytes() []byte {
+	// Marshalling a struct of strings, booleans and pointers to them cannot fail.
+	b, _ := json.Marshal(s) //nolint:gosec // G117: the bytes are hashed, never stored or shown
+	return b
+}
+
 func (r *ElasticsearchRef) secretsRead(namespace string) []SecretUse {
 	switch {
 	case r == nil:

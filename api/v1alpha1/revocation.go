@@ -62,3 +62,20 @@ func stringValue(s *string) string {
 	}
 	return *s
 }
+
+var _ Revocation = &ApiKeyRevocation{}
+
+// GetProgress returns the status every revocation kind shares.
+func (r *ApiKeyRevocation) GetProgress() *RevocationProgress { return &r.Status.RevocationProgress }
+
+// GetElasticsearchRef is spec.elasticsearchRef.
+func (r *ApiKeyRevocation) GetElasticsearchRef() *ElasticsearchRef { return r.Spec.ElasticsearchRef }
+
+// GetReason is spec.reason, "" when unset.
+func (r *ApiKeyRevocation) GetReason() string { return stringValue(r.Spec.Reason) }
+
+// SecretsRead lists the Secrets the operator reads for the revocation.
+func (r *ApiKeyRevocation) SecretsRead() []SecretUse { return r.Spec.SecretsRead(r.Namespace) }
+
+// SignedBytes is what the admission signature covers of the spec.
+func (r *ApiKeyRevocation) SignedBytes() []byte { return r.Spec.SignedBytes() }

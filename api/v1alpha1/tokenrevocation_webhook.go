@@ -63,23 +63,9 @@ func (v *TokenRevocationValidator) ValidateCreate(_ context.Context, obj *TokenR
 }
 
 // ValidateUpdate rejects any change to the spec, and to the requester annotations admission
-// wrote: a revocation is the record of an act. Updates that leave those alone (labels, other
-// annotations, status) are always allowed, so objects created under older rules stay editable.
+// wrote: a revocation is the record of an act.
 func (v *TokenRevocationValidator) ValidateUpdate(_ context.Context, oldObj, newObj *TokenRevocation) (admission.Warnings, error) {
-	var errs field.ErrorList
-	if !apiequality.Semantic.DeepEqual(oldObj.Spec, newObj.Spec) {
-		errs = append(errs, field.Forbidden(field.NewPath("spec"), "spec is immutable: create a new TokenRevocation"))
-	}
-	for _, key := range requesterAnnotations {
-		if oldObj.Annotations[key] != newObj.Annotations[key] {
-			errs = append(errs, field.Forbidden(field.NewPath("metadata", "annotations").Key(key),
-				"is written by the operator's admission webhook and cannot be changed"))
-		}
-	}
-	if len(errs) > 0 {
-		return nil, invalid(newObj, errs)
-	}
-	return nil, nil
+	return nil, validateUnchanged("TokenRevocation", oldObj, newObj, apiequality.Semantic.DeepEqual(oldObj.Spec, newObj.Spec))
 }
 
 // ValidateDelete allows every deletion: deleting a TokenRevocation does not undo a revocation.
@@ -103,6 +89,26 @@ func forbidInline(spec *TokenRevocationSpec, path *field.Path) field.ErrorList {
 
 func invalid(obj *TokenRevocation, errs field.ErrorList) error {
 	return apierrors.NewInvalid(GroupVersion.WithKind("TokenRevocation").GroupKind(), obj.Name, errs)
+}
+
+// validateUnchanged refuses an update of a revocation of the kind that changes its spec, or the
+// requester annotations admission wrote. Updates that leave those alone (labels, other
+// annotations, status) are always allowed, so objects created under older rules stay editable.
+func validateUnchanged(kind string, oldObj, newObj Revocation, specUnchanged bool) error {
+	var errs field.ErrorList
+	if !specUnchanged {
+		errs = append(errs, field.Forbidden(field.NewPath("spec"), "spec is immutable: create a new "+kind))
+	}
+	for _, key := range requesterAnnotations {
+		if oldObj.GetAnnotations()[key] != newObj.GetAnnotations()[key] {
+			errs = append(errs, field.Forbidden(field.NewPath("metadata", "annotations").Key(key),
+				"is written by the operator's admission webhook and cannot be changed"))
+		}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return apierrors.NewInvalid(GroupVersion.WithKind(kind).GroupKind(), newObj.GetName(), errs)
 }
 
 // warningsFor returns the admission warnings of a valid spec.
