@@ -147,18 +147,11 @@ func TestInvalidateSelectsKeysByEveryShape(t *testing.T) {
 				Invalidated []string `json:"invalidated_api_keys"`
 			}
 			g.Expect(json.Unmarshal([]byte(r.body), &got)).To(Succeed())
-			g.Expect(got.Invalidated).To(ConsistOf(asAny(want)...))
+			g.Expect(got.Invalidated).To(ConsistOf(want))
 		})
 	}
 }
 
-func asAny(s []string) []any {
-	out := make([]any, len(s))
-	for i, v := range s {
-		out[i] = v
-	}
-	return out
-}
 
 func TestInvalidateAPIKeyValidationFollowsEachGeneration(t *testing.T) {
 	t.Parallel()
