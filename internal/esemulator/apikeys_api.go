@@ -184,16 +184,36 @@ func (e *Emulator) invalidateAPIKeys(req *request) response {
 		o := ownerOf(req.who)
 		q.username, q.realmName = o.username, o.realmName
 	}
+	e.invalidateCalls.Add(1)
+	return e.runFaulted(req, func(failures int) response { return e.invalidateKeys(q, failures) })
+}
+
+// invalidateKeys invalidates the keys q selects, the first failures of them failing as bulk items do
+// (ApiKeyService.indexInvalidation: "Error invalidating api key" with the item's cause).
+func (e *Emulator) invalidateKeys(q keyQuery, failures int) response {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	invalidated := []string{}
-	for _, k := range e.find(q) {
+	invalidated, details := []string{}, []any{}
+	for i, k := range e.find(q) {
+		if i < failures {
+			details = append(details, obj("type", "exception", "reason", "Error invalidating api key",
+				"caused_by", obj("type", "document_missing_exception", "reason", "["+k.id+"]: document missing",
+					"index_uuid", e.tokens.indexUUID, "shard", "0", "index", securityIndex)))
+			continue
+		}
 		k.invalidated = true
 		invalidated = append(invalidated, k.id)
 	}
-	return jsonResponse(http.StatusOK, obj("invalidated_api_keys", invalidated,
-		"previously_invalidated_api_keys", []string{}, "error_count", 0))
+	body := obj("invalidated_api_keys", invalidated, "previously_invalidated_api_keys", []string{},
+		"error_count", len(details))
+	if len(details) > 0 {
+		body = body.with("error_details", details)
+	}
+	return jsonResponse(http.StatusOK, body)
 }
+
+// securityIndex is the index API key documents live in.
+const securityIndex = ".security-7"
 
 // createAPIKey serves POST and PUT /_security/api_key: {"name", "expiration", "role_descriptors",
 // "metadata"}; it answers id, name, expiration (epoch milliseconds, when set), api_key and, from 7.16,

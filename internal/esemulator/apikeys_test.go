@@ -22,6 +22,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	. "github.com/onsi/gomega"
 
@@ -151,7 +152,6 @@ func TestInvalidateSelectsKeysByEveryShape(t *testing.T) {
 		})
 	}
 }
-
 
 func TestInvalidateAPIKeyValidationFollowsEachGeneration(t *testing.T) {
 	t.Parallel()
@@ -306,4 +306,26 @@ func TestAPIKeysDoNotExistBefore67(t *testing.T) {
 
 	g.Expect(r.status).To(Equal(http.StatusBadRequest))
 	g.Expect(r.body).To(HavePrefix("No handler found for uri [/_security/api_key] and method [DELETE]"))
+}
+
+func TestFaultsApplyToAPIKeyInvalidationsToo(t *testing.T) {
+	t.Parallel()
+	g := NewWithT(t)
+	f := newFixture(t)
+	first, _, _ := f.em.CreateAPIKey(samlUser, "a")
+	f.clock.Step(time.Second) // keys fail oldest first
+	second, _, _ := f.em.CreateAPIKey(samlUser, "b")
+	f.em.InjectFaults(esemulator.Fault{Status: http.StatusServiceUnavailable}, esemulator.Fault{PartialErrors: 1})
+
+	unavailable := f.send(http.MethodDelete, apiKeyPath, `{"username":"alice"}`)
+	partial := f.send(http.MethodDelete, apiKeyPath, `{"username":"alice"}`)
+
+	g.Expect(unavailable.status).To(Equal(http.StatusServiceUnavailable))
+	g.Expect(partial.status).To(Equal(http.StatusOK))
+	g.Expect(partial.body).To(HavePrefix(`{"invalidated_api_keys":["` + second + `"],"previously_invalidated_api_keys":[],` +
+		`"error_count":1,"error_details":[{"type":"exception","reason":"Error invalidating api key","caused_by":` +
+		`{"type":"document_missing_exception","reason":"[` + first + `]: document missing"`))
+	g.Expect(f.em.InvalidateCalls()).To(Equal(int64(2)))
+	_, invalidated := f.em.APIKeyState(first)
+	g.Expect(invalidated).To(BeFalse())
 }

@@ -203,9 +203,10 @@ func (e *Emulator) tokenServiceEnabled() bool {
 	return !e.tokensDisabled
 }
 
-// InvalidateCalls counts invalidate requests that reached the token service,
-// that is passed authentication, parsing, validation and authorization,
-// whatever their outcome (including feature_not_enabled_exception and faults).
+// InvalidateCalls counts invalidate requests (of tokens or API keys) that
+// reached execution, that is passed authentication, parsing, validation and
+// authorization, whatever their outcome (including feature_not_enabled_exception
+// and faults).
 func (e *Emulator) InvalidateCalls() int64 {
 	return e.invalidateCalls.Load()
 }
