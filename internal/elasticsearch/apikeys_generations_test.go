@@ -167,7 +167,6 @@ func runKeySteps(t *testing.T, scheme, emulated, configured string, steps []keyS
 	}
 }
 
-
 func TestARevokedKeyNoLongerAuthenticates(t *testing.T) {
 	t.Parallel()
 	g := NewWithT(t)
