@@ -229,6 +229,19 @@ func TestInvalidateAPIKeysClassifiesPrivilegesAgainstTheEmulator(t *testing.T) {
 	}
 }
 
+func TestADisabledAPIKeyServiceIsFinal(t *testing.T) {
+	t.Parallel()
+	g := NewWithT(t)
+	c := newCluster(t, "http")
+	c.em.SetAPIKeyServiceEnabled(false)
+
+	_, err := es.NewClients().InvalidateAPIKeys(context.Background(), c.target(basicAuth), oneKey)
+
+	g.Expect(es.KindOf(err)).To(Equal(es.KindAPIKeyServiceDisabled))
+	g.Expect(es.IsRetryable(es.KindOf(err))).To(BeFalse())
+	g.Expect(err.Error()).To(ContainSubstring("xpack.security.authc.api_key.enabled: false"))
+}
+
 func TestInvalidateAPIKeysFailsWithoutACallForAShapeTheConfiguredVersionCannotTake(t *testing.T) {
 	t.Parallel()
 	g := NewWithT(t)

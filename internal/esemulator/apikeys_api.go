@@ -185,6 +185,9 @@ func (e *Emulator) invalidateAPIKeys(req *request) response {
 		q.username, q.realmName = o.username, o.realmName
 	}
 	e.invalidateCalls.Add(1)
+	if x := e.apiKeysDisabled(); x != nil {
+		return x.response()
+	}
 	return e.runFaulted(req, func(failures int) response { return e.invalidateKeys(q, failures) })
 }
 
@@ -240,6 +243,9 @@ func (e *Emulator) createAPIKey(req *request) response {
 	if x := e.authorizeAPIKeys(actionCreateAPIKey, req.who, func() bool { return true }); x != nil {
 		return x.response()
 	}
+	if x := e.apiKeysDisabled(); x != nil {
+		return x.response()
+	}
 	e.mu.Lock()
 	owner := ownerOf(req.who)
 	k := e.newAPIKey(owner, name, e.clusterPrivileges(req.who), expires)
@@ -280,6 +286,9 @@ func (e *Emulator) getAPIKeys(req *request) response {
 	}
 	own := func() bool { return ownsAll(req.who, r.ids, r.owner, r.username, r.realmName) }
 	if x := e.authorizeAPIKeys(actionGetAPIKey, req.who, own); x != nil {
+		return x.response()
+	}
+	if x := e.apiKeysDisabled(); x != nil {
 		return x.response()
 	}
 	query := keyQuery{realmName: r.realmName, username: r.username, name: r.name, ids: r.ids}

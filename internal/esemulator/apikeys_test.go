@@ -329,3 +329,21 @@ func TestFaultsApplyToAPIKeyInvalidationsToo(t *testing.T) {
 	_, invalidated := f.em.APIKeyState(first)
 	g.Expect(invalidated).To(BeFalse())
 }
+
+func TestADisabledAPIKeyServiceRefusesEveryAPIKeyAction(t *testing.T) {
+	t.Parallel()
+	g := NewWithT(t)
+	f := newFixture(t)
+	f.em.SetAPIKeyServiceEnabled(false)
+
+	for _, r := range []reply{
+		f.send(http.MethodDelete, apiKeyPath, `{"ids":["a"]}`),
+		f.send(http.MethodPost, apiKeyPath, `{"name":"a"}`),
+		f.send(http.MethodGet, apiKeyPath, ""),
+	} {
+		g.Expect(r.status).To(Equal(http.StatusBadRequest))
+		g.Expect(r.body).To(ContainSubstring(`"type":"feature_not_enabled_exception","reason":"api keys are not enabled","disabled.feature":"api_keys"`))
+	}
+	g.Expect(f.send(http.MethodGet, "/_security/_authenticate", "", "Authorization", apiKey(apiKeyID, apiKeySecret)).status).
+		To(Equal(http.StatusUnauthorized))
+}

@@ -115,7 +115,7 @@ func (e *Emulator) authenticate(req *request) (*principal, *esError) {
 	if cred, ok := credentials(h, "Basic"); ok {
 		return e.basicAuth(cred, uri)
 	}
-	if cred, ok := credentials(h, "ApiKey"); ok && e.version.apiKeys() {
+	if cred, ok := credentials(h, "ApiKey"); ok && e.version.apiKeys() && e.apiKeysDisabled() == nil {
 		return e.apiKeyAuth(cred)
 	}
 	if cred, ok := credentials(h, "Bearer"); ok {

@@ -95,6 +95,8 @@ limitations under the License.
 //	  privileges     manage_api_key, manage_security, all: any key; manage_own_api_key (7.4+): owner: true,
 //	                 or the caller's own username and realm_name, or an API key naming only its own id;
 //	                 403 names "manage_api_key,manage_security,all" (u: list)
+//	  disabled       (SetAPIKeyServiceEnabled) 400 feature_not_enabled_exception "api keys are not
+//	                 enabled" after authorization; ApiKey credentials no longer authenticate (u: 6.x form)
 //	Users and roles  PUT/POST /_security/user/{name} (password >= 6 characters, roles, full_name, email,
 //	                 metadata, enabled): {"created":b} from 7.0, {"user":{"created":b},"created":b} in 6.x
 //	                 (u); DELETE: {"found":b}, 404 when false; PUT/POST /_security/role/{name}: cluster

@@ -57,6 +57,7 @@ type Emulator struct {
 	apiKeys        map[string]*apiKey
 	tokens         *tokenStore
 	tokensDisabled bool
+	apiKeysOff     bool // xpack.security.authc.api_key.enabled: false
 	faults         []Fault
 	invalidateHook func()
 }
@@ -195,6 +196,29 @@ func (e *Emulator) SetTokenServiceEnabled(enabled bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.tokensDisabled = !enabled
+}
+
+// SetAPIKeyServiceEnabled emulates xpack.security.authc.api_key.enabled; when false the API key APIs
+// answer 400 feature_not_enabled_exception "api keys are not enabled" (after authorization, as
+// ApiKeyService.ensureEnabled runs in the action) and API keys no longer authenticate.
+func (e *Emulator) SetAPIKeyServiceEnabled(enabled bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.apiKeysOff = !enabled
+}
+
+// apiKeysDisabled is the answer of an API key action while the service is disabled, or nil.
+func (e *Emulator) apiKeysDisabled() *esError {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if !e.apiKeysOff {
+		return nil
+	}
+	// FeatureNotEnabledException(Feature.API_KEY_SERVICE, "api keys are not enabled") (u: 6.x's form,
+	// chosen like the token service's: the same exception).
+	x := newError(http.StatusBadRequest, "feature_not_enabled_exception", "api keys are not enabled")
+	x.metadata = obj("disabled.feature", "api_keys")
+	return x
 }
 
 func (e *Emulator) tokenServiceEnabled() bool {
