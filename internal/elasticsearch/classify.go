@@ -37,7 +37,32 @@ const (
 		"changed the headers"
 	notOurAPIHint = "this is not the invalidate token API's answer; check the URL's path"
 	overloadHint  = "Elasticsearch is overloaded"
+
+	apiKeyPrivilegeHint = "the credential needs the manage_api_key cluster privilege (or manage_security), or " +
+		"manage_own_api_key, which reaches only the credential's own keys: owner: true, or its own username " +
+		"and realm_name, or an API key's own id"
+	apiKeyLicenseHint   = "the cluster's license does not cover API keys"
+	apiKeysDisabledHint = "the API key service is disabled on this cluster (xpack.security.authc.api_key.enabled: false)"
+	apiKeyNotOurAPIHint = "this is not the invalidate API key API's answer; check the URL's path"
 )
+
+// apiTexts are the words that differ between the two invalidate APIs.
+type apiTexts struct {
+	name          string // "invalidate token"
+	privilegeHint string
+	licenseHint   string
+	notOurAPIHint string
+	disabled      Kind // what feature_not_enabled_exception means
+	disabledHint  string
+}
+
+func (a *answer) api() apiTexts {
+	if a.sent == apiKeyMode {
+		return apiTexts{"invalidate API key", apiKeyPrivilegeHint, apiKeyLicenseHint, apiKeyNotOurAPIHint,
+			KindAPIKeyServiceDisabled, apiKeysDisabledHint}
+	}
+	return apiTexts{"invalidate token", privilegeHint, licenseHint, notOurAPIHint, KindTokenServiceDisabled, tokensDisabledHint}
+}
 
 // success classifies a 200: only Elasticsearch's answer is a Result: the counters (6.7 and later), or
 // {"created": bool} (6.x), with the product header or from a target that may be older than 7.14.
@@ -61,7 +86,7 @@ func (a *answer) notFound() error {
 	case a.trusted() && a.counters != nil:
 		return newError(KindTokenNotFound, a.status, fmt.Sprintf("Elasticsearch answered %d: %s", a.status, tokenUnknownHint))
 	case a.trusted() && a.esErr != nil:
-		return a.classified(KindUnavailable, notOurAPIHint)
+		return a.classified(KindUnavailable, a.api().notOurAPIHint)
 	default:
 		return a.notElasticsearch()
 	}
@@ -94,15 +119,18 @@ func (a *answer) failure() error {
 
 func (a *answer) forbidden() error {
 	if a.esErr != nil && strings.Contains(strings.ToLower(a.esErr.Reason), "license") {
-		return a.classified(KindForbidden, licenseHint)
+		return a.classified(KindForbidden, a.api().licenseHint)
 	}
-	return a.classified(KindForbidden, privilegeHint)
+	return a.classified(KindForbidden, a.api().privilegeHint)
 }
 
 // badRequest classifies the other 4xx answers. They are final, so only Elasticsearch's own error body
 // (with its product header) is believed; anything else is treated as no answer.
 func (a *answer) badRequest() error {
 	if a.legacy.noHandler && a.trusted() {
+		if a.sent == apiKeyMode {
+			return a.noHandlerError([]apiPath{apiKeyPath})
+		}
 		return a.noHandlerError([]apiPath{currentPath})
 	}
 	if !a.trusted() || a.esErr == nil {
@@ -112,10 +140,12 @@ func (a *answer) badRequest() error {
 	switch {
 	case a.invalidGrant():
 		return a.classified(KindTokenNotFound, tokenUnknownHint+oldUnknownTokenHint)
+	case a.refusedKeyField() != "":
+		return a.unsupportedKeyShape(a.refusedKeyField())
 	case a.unknownFieldOf():
 		return a.unsupportedShape()
 	case e.Type == "feature_not_enabled_exception":
-		return a.classified(KindTokenServiceDisabled, tokensDisabledHint)
+		return a.classified(a.api().disabled, a.api().disabledHint)
 	case e.Type == "security_exception" && e.Reason == "failed to invalidate token":
 		return a.classified(KindTokenNotFound, noTokensIndexHint)
 	case e.Type == "media_type_header_exception":
@@ -141,14 +171,14 @@ func (a *answer) classified(kind Kind, hint string) error {
 func (a *answer) notElasticsearch() error {
 	what := "with a body that is not Elasticsearch's"
 	switch {
-	case (a.counters != nil || a.esErr != nil) && !a.fromES:
+	case (a.hasCounters() || a.esErr != nil) && !a.fromES:
 		what = "without the X-Elastic-Product: Elasticsearch header"
-	case a.status == http.StatusOK && a.counters == nil:
-		what = "with a body that is not an invalidate token response"
+	case a.status == http.StatusOK && !a.hasCounters():
+		what = "with a body that is not an " + a.api().name + " response"
 	}
 	msg := fmt.Sprintf("the server answered %d %s (%s); it is not Elasticsearch, or something in between changed the answer",
 		a.status, what, a.bodyFacts())
-	if a.version.text != "" && a.version.atLeast(v7_14) && !a.fromES && (a.counters != nil || a.esErr != nil) {
+	if a.version.text != "" && a.version.atLeast(v7_14) && !a.fromES && (a.hasCounters() || a.esErr != nil) {
 		msg += fmt.Sprintf("; if the cluster runs a version before 7.14, which sends no such header, its configured version %s is wrong",
 			a.version.text)
 	}

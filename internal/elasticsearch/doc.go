@@ -15,8 +15,8 @@ limitations under the License.
 */
 
 // Package elasticsearch is the operator's Elasticsearch side: it builds and reuses go-elasticsearch
-// clients for a Target, calls the invalidate token API once per request, and classifies every outcome
-// into a Kind the controller acts on.
+// clients for a Target, calls the invalidate token API or the invalidate API key API once per request,
+// and classifies every outcome into a Kind the controller acts on.
 //
 // # Versions
 //
@@ -28,6 +28,19 @@ limitations under the License.
 //	7.0–7.13   DELETE /_security/oauth2/token (/_xpack deprecated, with a Warning); no X-Elastic-Product header
 //	7.0–7.7    an unknown token: 401 "token malformed" (access) or 400 invalid_grant (refresh): TokenNotFound
 //	7.14+      the X-Elastic-Product header, required from then on; 8.0 drops /_xpack
+//
+// InvalidateAPIKeys calls DELETE /_security/api_key on the same machinery (the same clients and version
+// knowledge, timeouts, product-header checks, classification and redaction); apikeys.go cites the sources:
+//
+//	6.7–7.3    the API exists (only at /_security/api_key); body id, name, realm_name, username; manage_api_key
+//	7.4–7.9    also owner (true: only the credential's own keys), with manage_own_api_key
+//	7.10+      also ids, a list; 7.10–7.17 still take id (not with ids); 8.0 takes id only for compatible-with=7
+//	all        answer {"invalidated_api_keys":[..],"previously_invalidated_api_keys":[..],"error_count":n[,"error_details"]};
+//	           keys that match nothing valid (unknown ids, already invalidated keys): 200 with empty lists, never 404
+//
+// A request the known version cannot take fails as KindUnsupported before any call (owner before 7.4,
+// more than one id before 7.10); a single id goes as "id" to a cluster known to be older than 7.10, else
+// as "ids", and again as "id" once if the cluster's parser refuses "ids".
 //
 // A Target's Version, when set, decides the path, how answers are read, and which requests fail as
 // KindUnsupported before any call. Otherwise what is known is learned from the answers themselves, never

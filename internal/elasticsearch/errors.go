@@ -36,10 +36,14 @@ const (
 	// KindTokenServiceDisabled means the cluster runs with xpack.security.authc.token.enabled: false
 	// (400 feature_not_enabled_exception).
 	KindTokenServiceDisabled Kind = "TokenServiceDisabled"
+	// KindAPIKeyServiceDisabled means the cluster runs with xpack.security.authc.api_key.enabled: false
+	// (400 feature_not_enabled_exception from the invalidate API key API). Retrying cannot change it.
+	KindAPIKeyServiceDisabled Kind = "APIKeyServiceDisabled"
 	// KindUnauthorized means Elasticsearch rejected the credentials (401).
 	KindUnauthorized Kind = "Unauthorized"
-	// KindForbidden means the credentials lack the manage_token cluster privilege, or the cluster's
-	// license does not cover security tokens (403).
+	// KindForbidden means the credentials lack the manage_token cluster privilege (for API keys:
+	// manage_api_key, or manage_own_api_key for the credential's own keys), or the cluster's license does
+	// not cover the feature (403).
 	KindForbidden Kind = "Forbidden"
 	// KindUnavailable means no trustworthy answer arrived: 429, 5xx, a timeout, a connection or TLS
 	// failure, or an answer that is not Elasticsearch's (wrong body, missing X-Elastic-Product header).
@@ -49,7 +53,7 @@ const (
 	// (a wrong path in the URL, or security disabled). Fixing the connection settings lets it proceed.
 	KindInvalidTarget Kind = "InvalidTarget"
 	// KindUnsupported means the target's Elasticsearch version cannot do what the request asks: realm or
-	// user needs 6.7, a refresh token 6.2. It is final; when the version is known before the call, no
+	// user needs 6.7, a refresh token 6.2; API keys need 6.7, owner 7.4, more than one id 7.10. It is final; when the version is known before the call, no
 	// call is made.
 	KindUnsupported Kind = "UnsupportedByElasticsearch"
 )
@@ -115,8 +119,9 @@ func KindOf(err error) Kind {
 
 // IsRetryable reports whether a failure of Kind k may go away by itself or by someone fixing the
 // credentials, so the controller should retry with backoff. TokenNotFound, InvalidRequest,
-// TokenServiceDisabled, Unsupported and InvalidTarget are final for the request as sent (the controller
-// keeps an InvalidTarget revocation Pending, since fixing the connection settings changes the target).
+// TokenServiceDisabled, APIKeyServiceDisabled, Unsupported and InvalidTarget are final for the request
+// as sent (the controller keeps an InvalidTarget revocation Pending, since fixing the connection settings
+// changes the target).
 func IsRetryable(k Kind) bool {
 	switch k {
 	case KindUnauthorized, KindForbidden, KindUnavailable:

@@ -54,12 +54,8 @@ func FuzzParseInvalidateResponse(f *testing.F) {
 	f.Add(404, false, []byte(bodyNotFound))
 
 	f.Fuzz(func(t *testing.T, status int, productHeader bool, body []byte) {
-		header := http.Header{"Content-Type": {"application/json"}}
-		if productHeader {
-			header.Set("X-Elastic-Product", "Elasticsearch")
-		}
 
-		res, err := es.ParseInvalidateResponse(status, header, body)
+		res, err := es.ParseInvalidateResponse(status, fuzzHeader(productHeader), body)
 
 		if err == nil {
 			if status != http.StatusOK {
@@ -77,9 +73,18 @@ func FuzzParseInvalidateResponse(f *testing.F) {
 		}
 		checkErrorBounds(t, e)
 		if !json.Valid(body) {
-			checkBodyNotQuoted(t, e, status, header, body)
+			checkBodyNotQuoted(t, e, status, fuzzHeader(productHeader), body)
 		}
 	})
+}
+
+// fuzzHeader is a JSON answer's header, with the product header or without.
+func fuzzHeader(productHeader bool) http.Header {
+	header := http.Header{"Content-Type": {"application/json"}}
+	if productHeader {
+		header.Set("X-Elastic-Product", "Elasticsearch")
+	}
+	return header
 }
 
 func checkResultBounds(t *testing.T, res es.Result) {
@@ -103,7 +108,7 @@ func checkResultBounds(t *testing.T, res es.Result) {
 func checkErrorBounds(t *testing.T, e *es.Error) {
 	t.Helper()
 	switch e.Kind {
-	case es.KindTokenNotFound, es.KindInvalidRequest, es.KindTokenServiceDisabled,
+	case es.KindTokenNotFound, es.KindInvalidRequest, es.KindTokenServiceDisabled, es.KindAPIKeyServiceDisabled,
 		es.KindUnauthorized, es.KindForbidden, es.KindUnavailable, es.KindInvalidTarget:
 	default:
 		t.Fatalf("unexpected kind %q", e.Kind)

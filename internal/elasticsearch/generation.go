@@ -112,7 +112,7 @@ func (s *targetState) learn(ctx context.Context, t Target, path apiPath, a *answ
 			s.version, s.fromConfig = next, false
 		}
 	}
-	if !a.legacy.noHandler {
+	if !a.legacy.noHandler && path != apiKeyPath {
 		s.path = path
 	}
 	if warnings := a.header.Values("Warning"); len(warnings) > 0 && !s.warned {
@@ -156,6 +156,8 @@ func shapeLimit(a *answer) (limit, bool) {
 	}
 	answered := a.status == http.StatusOK || a.status == http.StatusNotFound
 	switch {
+	case a.sent == apiKeyMode:
+		return apiKeyShapeLimit(a)
 	case a.legacy.created != nil && a.counters != nil:
 		// 6.7–6.8 kept "created" beside the counters; 7.0 dropped it (elastic/elasticsearch#35388, #36893).
 		return limit{lo: v6_7, hi: v7_0.before()}, true
@@ -168,6 +170,19 @@ func shapeLimit(a *answer) (limit, bool) {
 	case a.unknownFieldOf():
 		need, _ := requirement(a.sent)
 		return limit{lo: v6_0, hi: need.before()}, true
+	default:
+		return limit{}, false
+	}
+}
+
+// apiKeyShapeLimit is what an invalidate API key answer trusted as Elasticsearch's says: its lists
+// without the product header come from 6.7–7.13, and a refused field names a range (keyFieldLimit).
+func apiKeyShapeLimit(a *answer) (limit, bool) {
+	switch {
+	case a.keys != nil && !a.fromES && a.status == http.StatusOK:
+		return limit{lo: v6_7, hi: v7_14.before()}, true
+	case a.refusedKeyField() != "":
+		return keyFieldLimit(a.refusedKeyField())
 	default:
 		return limit{}, false
 	}

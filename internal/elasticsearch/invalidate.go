@@ -38,16 +38,13 @@ import (
 // refresh token and the target's password and API key replaced by Redacted (see redactor); texts taken
 // from the answer are redacted whole, before they are bounded.
 func (c *Clients) Invalidate(ctx context.Context, target Target, req InvalidateRequest) (Result, error) {
-	red := newRedactor(target, req)
+	red := newRedactor(target, req.Token, req.RefreshToken)
 	res, err := c.invalidate(ctx, target, req, red)
 	return red.result(res), red.error(err)
 }
 
 func (c *Clients) invalidate(ctx context.Context, target Target, req InvalidateRequest, red redactor) (Result, error) {
-	if err := target.Validate(); err != nil {
-		return Result{Version: configuredText(target)}, err
-	}
-	client, state, err := c.client(target)
+	client, state, err := c.validClient(target)
 	if err != nil {
 		return Result{Version: configuredText(target)}, err
 	}
@@ -60,7 +57,7 @@ func (c *Clients) invalidate(ctx context.Context, target Target, req InvalidateR
 
 	var a *answer
 	for i, path := range p.paths {
-		a, err = send(ctx, callCtx, client, target, path, req, red)
+		a, err = send(ctx, callCtx, client, target, string(path), req.body(), red)
 		if err != nil {
 			return Result{Version: state.current().String()}, err
 		}
@@ -82,6 +79,14 @@ func (c *Clients) invalidate(ctx context.Context, target Target, req InvalidateR
 	return res, err
 }
 
+// validClient validates target and returns its client and version state; both invalidate calls start here.
+func (c *Clients) validClient(target Target) (*es8.Client, *targetState, error) {
+	if err := target.Validate(); err != nil {
+		return nil, nil, err
+	}
+	return c.client(target)
+}
+
 // configuredText is Target.Version when it is a valid version, else "".
 func configuredText(t Target) string {
 	if v, ok := parseVersion(t.Version); ok {
@@ -94,9 +99,11 @@ func configuredText(t Target) string {
 // (addresses, authentication, TLS, headers) but not through Client.Perform, whose product check turns a
 // 2xx without X-Elastic-Product into an error and drops the body: Elasticsearch before 7.14 sends no
 // such header (see v7_14), so the check is made here, knowing the target's version.
-func send(ctx, callCtx context.Context, client *es8.Client, t Target, path apiPath, req InvalidateRequest,
+//
+// Both invalidate APIs are a DELETE with a JSON body; body holds secrets and goes on the wire only.
+func send(ctx, callCtx context.Context, client *es8.Client, t Target, path string, body []byte,
 	red redactor) (*answer, error) {
-	httpReq, err := http.NewRequestWithContext(callCtx, http.MethodDelete, string(path), bytes.NewReader(req.body()))
+	httpReq, err := http.NewRequestWithContext(callCtx, http.MethodDelete, path, bytes.NewReader(body))
 	if err != nil {
 		return nil, newError(KindInvalidTarget, 0, "invalid Elasticsearch target: the request could not be built")
 	}
@@ -107,12 +114,12 @@ func send(ctx, callCtx context.Context, client *es8.Client, t Target, path apiPa
 	}
 	defer func() { _ = res.Body.Close() }()
 	// One byte over the limit tells the parser the body was too large to be Elasticsearch's.
-	body, err := io.ReadAll(io.LimitReader(res.Body, MaxBodyBytes+1))
+	answered, err := io.ReadAll(io.LimitReader(res.Body, MaxBodyBytes+1))
 	if err != nil {
 		return nil, readError(ctx, callCtx, t, res.StatusCode, err)
 	}
 	// Redact the body's texts whole, before they are bounded; Invalidate redacts everything again at the end.
-	a := newAnswer(res.StatusCode, res.Header, body)
+	a := newAnswer(res.StatusCode, res.Header, answered)
 	a.esErr = red.cause(a.esErr)
 	return a, nil
 }

@@ -69,6 +69,8 @@ const (
 	accessTokenMode requestMode = iota
 	refreshTokenMode
 	realmOrUserMode
+	// apiKeyMode is a call to the invalidate API key API, whatever its body.
+	apiKeyMode
 )
 
 func (r InvalidateRequest) mode() requestMode {
@@ -91,8 +93,17 @@ func (a *answer) trusted() bool {
 	if a.version.atLeast(v7_14) {
 		return false
 	}
-	return a.counters != nil || a.legacy.created != nil || a.legacy.noHandler ||
+	return a.hasCounters() || a.legacy.created != nil || a.legacy.noHandler ||
 		(a.esErr != nil && a.legacy.statusField == a.status)
+}
+
+// hasCounters says the body is the success answer of the API called: the token counters, or the API
+// key lists.
+func (a *answer) hasCounters() bool {
+	if a.sent == apiKeyMode {
+		return a.keys != nil
+	}
+	return a.counters != nil
 }
 
 // createdResult counts a 6.x {"created": bool}: true is one token invalidated now, false one that was

@@ -62,10 +62,10 @@ type redactor struct {
 	runs   map[string]struct{} // every SecretRunLength-byte run of a value, found anywhere
 }
 
-// newRedactor redacts the request's token and refresh token and the target's password and API key, in
-// the forms they travel in.
-func newRedactor(t Target, req InvalidateRequest) redactor {
-	secrets := []string{req.Token, req.RefreshToken, t.Password, t.APIKey}
+// newRedactor redacts the request's secrets (a token and a refresh token; an API-key request has none)
+// and the target's password and API key, in the forms they travel in.
+func newRedactor(t Target, requestSecrets ...string) redactor {
+	secrets := append([]string{t.Password, t.APIKey}, requestSecrets...)
 	if t.Username != "" || t.Password != "" {
 		// The Basic credentials as they travel in the Authorization header.
 		secrets = append(secrets, base64.StdEncoding.EncodeToString([]byte(t.Username+":"+t.Password)))

@@ -73,9 +73,9 @@ func TestNewRedactorFindsCredentialsInTheFormsTheyTravelIn(t *testing.T) {
 	text := "Basic cmV2b2tlcjpwdy1SZXZva2VyLTdmM2E5Yw== ApiKey " + apiKey.APIKey +
 		" key-id-4411:key-secret-9d2c7e5a [key-secret-9d2c7e5a] key-id-4411 access-token-c0ffee refresh-token-decaf"
 
-	g.Expect(newRedactor(basic, req).String(text)).To(Equal("Basic [REDACTED] ApiKey " + apiKey.APIKey +
+	g.Expect(newRedactor(basic, req.Token, req.RefreshToken).String(text)).To(Equal("Basic [REDACTED] ApiKey " + apiKey.APIKey +
 		" key-id-4411:key-secret-9d2c7e5a [key-secret-9d2c7e5a] key-id-4411 [REDACTED] [REDACTED]"))
-	g.Expect(newRedactor(apiKey, req).String(text)).To(Equal("Basic cmV2b2tlcjpwdy1SZXZva2VyLTdmM2E5Yw== ApiKey [REDACTED] " +
+	g.Expect(newRedactor(apiKey, req.Token, req.RefreshToken).String(text)).To(Equal("Basic cmV2b2tlcjpwdy1SZXZva2VyLTdmM2E5Yw== ApiKey [REDACTED] " +
 		"[REDACTED] [[REDACTED]] key-id-4411 [REDACTED] [REDACTED]"))
 }
 

@@ -59,12 +59,16 @@ func (r InvalidateRequest) GoString() string { return "elasticsearch." + r.Strin
 func (r InvalidateRequest) GomegaString() string { return r.String() }
 
 // Format prints String for every verb (GoString for %#v), so no fmt verb can reveal a token.
-func (r InvalidateRequest) Format(f fmt.State, verb rune) {
+func (r InvalidateRequest) Format(f fmt.State, verb rune) { formatVia(f, verb, r.String, r.GoString) }
+
+// formatVia is the Format of the request types: %#v prints goString(), every other verb str(), so no
+// verb can reach the fields by reflection.
+func formatVia(f fmt.State, verb rune, str, goString func() string) {
 	if verb == 'v' && f.Flag('#') {
-		_, _ = io.WriteString(f, r.GoString())
+		_, _ = io.WriteString(f, goString())
 		return
 	}
-	_, _ = io.WriteString(f, r.String())
+	_, _ = io.WriteString(f, str())
 }
 
 // wireRequest is the JSON body; omitempty sends only the fields that are set.

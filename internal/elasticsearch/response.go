@@ -103,15 +103,17 @@ func (a *answer) classify() (Result, error) {
 // answer is a received HTTP answer and what its body turned out to be.
 type answer struct {
 	status      int
-	fromES      bool   // X-Elastic-Product: Elasticsearch, which every Elasticsearch 8/9 answer carries
-	size        int    // body length, capped at MaxBodyBytes+1
-	contentType string // bounded, for messages
-	counters    *wireCounters
-	esErr       *ErrorCause // the "error" of an Elasticsearch error body; nil when there is none
+	fromES      bool          // X-Elastic-Product: Elasticsearch, which every Elasticsearch 8/9 answer carries
+	size        int           // body length, capped at MaxBodyBytes+1
+	contentType string        // bounded, for messages
+	counters    *wireCounters // the invalidate token answer
+	keys        *wireAPIKeys  // the invalidate API key answer
+	esErr       *ErrorCause   // the "error" of an Elasticsearch error body; nil when there is none
 	legacy      legacyFacts
 	header      http.Header
 	version     versionRange // what is known of the target's version when classifying
 	sent        requestMode  // what the request asked for
+	keyFields   []string     // the fields of an invalidate API key body sent
 }
 
 type wireCounters struct {
@@ -133,6 +135,7 @@ func newAnswer(status int, header http.Header, body []byte) *answer {
 		return a
 	}
 	a.counters = parseCounters(body)
+	a.keys = parseAPIKeys(body)
 	a.esErr = parseErrorBody(body)
 	a.legacy = parseLegacyFacts(status, body)
 	return a
@@ -162,20 +165,27 @@ func parseCounters(body []byte) *wireCounters {
 func nonNegative(n *int64) bool { return n != nil && *n >= 0 }
 
 func (c *wireCounters) result() Result {
-	r := Result{
+	return Result{
 		InvalidatedTokens:           *c.InvalidatedTokens,
 		PreviouslyInvalidatedTokens: *c.PreviouslyInvalidatedTokens,
 		ErrorCount:                  *c.ErrorCount,
+		ErrorDetails:                parseDetails(c.ErrorDetails),
 	}
-	for _, raw := range c.ErrorDetails {
-		if len(r.ErrorDetails) == MaxErrorDetails {
+}
+
+// parseDetails reads at most MaxErrorDetails of an answer's error_details, skipping what is not an
+// error cause.
+func parseDetails(raws []json.RawMessage) []ErrorCause {
+	var out []ErrorCause
+	for _, raw := range raws {
+		if len(out) == MaxErrorDetails {
 			break
 		}
 		if cause := parseCause(raw, 0); cause != nil {
-			r.ErrorDetails = append(r.ErrorDetails, *cause)
+			out = append(out, *cause)
 		}
 	}
-	return r
+	return out
 }
 
 // parseErrorBody returns the "error" of an Elasticsearch error body (an object, or a plain string as

@@ -32,9 +32,14 @@ func (a *answer) noHandlerError(tried []apiPath) error {
 	for i, p := range tried {
 		paths[i] = string(p)
 	}
+	removed := "the token API"
+	if a.sent == apiKeyMode {
+		// API keys arrived in 6.7, at /_security/api_key only: an older cluster has no handler for it either.
+		removed = "the API key API (which clusters before 6.7 do not have at all)"
+	}
 	msg := fmt.Sprintf("Elasticsearch answered %d \"no handler found\" for DELETE %s: the URL's path is wrong "+
 		"(it must lead to Elasticsearch's root, for example https://host:9200), or security is disabled on this "+
-		"cluster (xpack.security.enabled: false), which removes the token API", a.status, strings.Join(paths, " and "))
+		"cluster (xpack.security.enabled: false), which removes %s", a.status, strings.Join(paths, " and "), removed)
 	if a.version.text != "" && len(tried) == 1 {
 		msg += fmt.Sprintf("; the path follows the configured version %s, which may be wrong", a.version.text)
 	}

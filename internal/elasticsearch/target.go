@@ -20,7 +20,6 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"fmt"
-	"io"
 	"net/url"
 	"strings"
 	"time"
@@ -209,10 +208,4 @@ func (t Target) GoString() string { return "elasticsearch." + t.String() }
 func (t Target) GomegaString() string { return t.String() }
 
 // Format prints String for every verb (GoString for %#v), so no fmt verb can reveal a field.
-func (t Target) Format(f fmt.State, verb rune) {
-	if verb == 'v' && f.Flag('#') {
-		_, _ = io.WriteString(f, t.GoString())
-		return
-	}
-	_, _ = io.WriteString(f, t.String())
-}
+func (t Target) Format(f fmt.State, verb rune) { formatVia(f, verb, t.String, t.GoString) }

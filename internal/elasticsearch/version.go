@@ -41,16 +41,30 @@ var (
 	// v6_7 added realm_name and username and the counters answer (6.7 reference page
 	// security-api-invalidate-token.html; elastic/elasticsearch#35388, 6.x backport #36766, which
 	// kept a deprecated "created" beside the counters until 7.0 removed it).
+	// 6.7 also introduced API keys: create, get and invalidate at /_security/api_key only (6.7
+	// RestInvalidateApiKeyAction registers DELETE /_security/api_key; no /_xpack route for API keys was
+	// ever found in Elasticsearch's sources), with the manage_api_key privilege.
 	v6_7 = release{6, 7}
 	// v7_0 serves DELETE /_security/oauth2/token and deprecates the /_xpack route with a Warning
 	// header (7.x RestInvalidateTokenAction: ReplacedRoute(DELETE "/_security/oauth2/token",
 	// DELETE "/_xpack/security/oauth2/token"); elastic/elasticsearch#36293).
 	v7_0 = release{7, 0}
+	// v7_4 added "owner" to the invalidate API key body (InvalidateApiKeyRequest reads and writes
+	// ownedByAuthenticatedUser from Version.V_7_4_0; RestInvalidateApiKeyAction declares "owner"), with
+	// the manage_own_api_key privilege (ManageOwnApiKeyClusterPrivilege).
+	v7_4 = release{7, 4}
 	// v7_8 answers an unknown token with 404 and zero counters; 7.0–7.7 answered 401 "token
 	// malformed" (access token) or 400 invalid_grant (refresh token) (elastic/elasticsearch#54532,
 	// merged for 7.8.0; backported to 7.7.x by commit 5ed4e7cc, #56741, in a patch release we could not
 	// pin down, so 7.7 is treated as possibly old).
 	v7_8 = release{7, 8}
+	// v7_10 added "ids" (a list) to the invalidate API key body; 6.7–7.9 take one "id" only
+	// (InvalidateApiKeyRequest reads an optional string array from Version.V_7_10_0 and refuses to send
+	// more than one id to an older node: "a request with multi-valued field [ids] cannot be sent to an
+	// older version"). 7.10–7.17 still accept "id" (not both: "Must use either [id] or [ids], not both at
+	// the same time"); 8.0 accepts it only for compatible-with=7 requests (RestInvalidateApiKeyAction's
+	// invalidate_api_key_v7 parser).
+	v7_10 = release{7, 10}
 	// v7_14 sends X-Elastic-Product: Elasticsearch on its answers (elastic/elasticsearch#73434,
 	// 7.x backport #73919, released in 7.14.0).
 	v7_14 = release{7, 14}

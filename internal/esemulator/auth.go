@@ -19,6 +19,7 @@ package esemulator
 import (
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"strings"
 )
@@ -27,18 +28,23 @@ const apiKeyRealm = "_es_api_key"
 
 // identity is who a credential or a token stands for.
 type identity struct {
-	username    string
-	realmName   string
-	realmType   string
-	roles       []string
-	manageToken bool
+	username  string
+	realmName string
+	realmType string
+	roles     []string // role names, resolved to privileges when a request is authorized
+	cluster   []string // cluster privileges held beside the roles' (an API key's own)
+	fullName  string   // "" renders as null
+	email     string   // "" renders as null
+	metadata  json.RawMessage
 }
 
 // principal is an authenticated caller.
 type principal struct {
 	identity
-	authType string // authTypeRealm, authTypeAPIKey or authTypeToken
-	apiKeyID string
+	authType   string // authTypeRealm, authTypeAPIKey or authTypeToken
+	apiKeyID   string
+	apiKeyName string
+	owner      identity // for an API key: the user who created it
 }
 
 // The authentication_type of a principal.
@@ -55,18 +61,38 @@ func (p *principal) authentication() object {
 	o := obj(
 		"username", p.username,
 		"roles", append([]string{}, p.roles...),
-		"full_name", nil,
-		"email", nil,
-		"metadata", obj(),
+		"full_name", nullIfEmpty(p.fullName),
+		"email", nullIfEmpty(p.email),
+		"metadata", p.metadataValue(),
 		"enabled", true,
 		"authentication_realm", realm,
 		"lookup_realm", realm,
 		"authentication_type", p.authType,
 	)
 	if p.apiKeyID != "" {
-		o = o.with("api_key", obj("id", p.apiKeyID, "name", p.apiKeyID))
+		name := p.apiKeyName
+		if name == "" {
+			name = p.apiKeyID
+		}
+		o = o.with("api_key", obj("id", p.apiKeyID, "name", name))
 	}
 	return o
+}
+
+// nullIfEmpty renders "" as JSON null, as Elasticsearch renders an unset full_name or email.
+func nullIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// metadataValue is the identity's metadata, {} when it has none.
+func (id identity) metadataValue() any {
+	if len(id.metadata) == 0 {
+		return obj()
+	}
+	return id.metadata
 }
 
 // realmType guesses a realm's type from its name: "default_native" is
@@ -89,7 +115,7 @@ func (e *Emulator) authenticate(req *request) (*principal, *esError) {
 	if cred, ok := credentials(h, "Basic"); ok {
 		return e.basicAuth(cred, uri)
 	}
-	if cred, ok := credentials(h, "ApiKey"); ok && e.version.apiKeys() {
+	if cred, ok := credentials(h, "ApiKey"); ok && e.version.apiKeys() && e.apiKeysDisabled() == nil {
 		return e.apiKeyAuth(cred)
 	}
 	if cred, ok := credentials(h, "Bearer"); ok {
@@ -129,7 +155,7 @@ func (e *Emulator) checkUser(name, password string) (identity, bool) {
 	e.mu.Lock()
 	acct := e.users[name]
 	e.mu.Unlock()
-	if acct == nil || !sameSecret(acct.secret, password) {
+	if acct == nil || acct.disabled || !sameSecret(acct.secret, password) {
 		return identity{}, false
 	}
 	return acct.identity, true
@@ -137,20 +163,30 @@ func (e *Emulator) checkUser(name, password string) (identity, bool) {
 
 func (e *Emulator) apiKeyAuth(cred string) (*principal, *esError) {
 	raw, err := base64.StdEncoding.DecodeString(cred)
-	id, key, ok := strings.Cut(string(raw), ":")
+	id, secret, ok := strings.Cut(string(raw), ":")
 	if err != nil || !ok || id == "" {
 		return nil, e.unsuccessfulCredentials("API key: invalid ApiKey value")
 	}
 	e.mu.Lock()
-	acct := e.apiKeys[id]
+	key := e.apiKeys[id]
+	var k apiKey
+	if key != nil {
+		k = *key
+	}
 	e.mu.Unlock()
-	if acct == nil {
+	switch {
+	case key == nil:
 		return nil, e.unsuccessfulCredentials("API key: unable to find apikey with id " + id)
-	}
-	if !sameSecret(acct.secret, key) {
+	case k.invalidated:
+		// ApiKeyService.validateApiKeyCredentials refuses an invalidated key (401) before it compares the
+		// secret; the wording is unverified (u).
+		return nil, e.unsuccessfulCredentials(fmt.Sprintf("API key: api key [%s] has been invalidated", id))
+	case !sameSecret(k.secret, secret):
 		return nil, e.unsuccessfulCredentials(fmt.Sprintf("API key: invalid credentials for API key [%s]", id))
+	case k.expires != nil && !e.now().Before(*k.expires):
+		return nil, e.unsuccessfulCredentials("API key: api key is expired")
 	}
-	return &principal{identity: acct.identity, authType: authTypeAPIKey, apiKeyID: id}, nil
+	return k.principal(), nil
 }
 
 // bearerAuth accepts an access token that is known, not invalidated and not expired.
@@ -185,9 +221,14 @@ func sameSecret(want, got string) bool {
 	return subtle.ConstantTimeCompare([]byte(want), []byte(got)) == 1
 }
 
-// authorize checks the manage_token privilege for a token action.
+// authorize checks that p holds a privilege granting a token action: manage_token, manage_security or
+// all, and manage_saml for refreshing and invalidating (ClusterPrivilegeResolver; shared reference §1).
 func (e *Emulator) authorize(action string, p *principal) *esError {
-	if p.manageToken {
+	granting := []string{privManageToken, privManageSecurity, privAll}
+	if action != actionCreateToken {
+		granting = append(granting, privManageSAML)
+	}
+	if e.holdsAny(p, granting...) {
 		return nil
 	}
 	return e.unauthorizedError(action, p)

@@ -14,13 +14,14 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-// Package esemulator is an in-memory emulator of Elasticsearch's token APIs.
+// Package esemulator is an in-memory emulator of Elasticsearch's token and API key APIs.
 // TEST TOOL ONLY; the operator never imports it.
 //
 // It follows the project's behaviour reference (elasticsearch-token-api.md,
 // shared with the operator's design documents): get token (password,
 // client_credentials and refresh_token grants), invalidate token (all four
 // modes, with Elasticsearch's counters, status codes and error bodies),
+// API keys (create, get, invalidate), native users and roles by API,
 // GET / and GET /_security/_authenticate, with Basic, ApiKey and Bearer
 // authentication and the X-Elastic-Product header the official clients check.
 //
@@ -67,6 +68,41 @@ limitations under the License.
 //	                 in the answer from 7.11; a refresh token refreshed twice: "token has already been
 //	                 refreshed" before 7.2, the same new pair within 30 seconds from 7.2
 //	ApiKey           authentication and the ApiKey challenge from 6.7
+//	API keys         POST/PUT /_security/api_key (create), GET (get), DELETE (invalidate), from 6.7,
+//	                 at /_security only (no /_xpack route was ever found) (6)
+//	  create answer  {"id","name"[,"expiration"],"api_key"}; "encoded" (base64 of id:api_key) from 7.16 (7);
+//	                 ids are 20 characters, secrets 22 (base64url); the key holds its creator's
+//	                 privileges as they were (role_descriptors accepted, not applied (u))
+//	  invalidate     6.7–7.3: id, name, realm_name, username; 7.4+: owner; 7.10+: ids (a list, or one
+//	                 string); 7.10–7.17 also id (not with ids: "Must use either [id] or [ids], not both
+//	                 at the same time"); 8.x: id only for compatible-with=7; 9.x never (8)
+//	  validation     "Validation Failed: n: ..." (8): One of [api key id, api key name, username, realm
+//	                 name] must be specified (6.7–7.3; "... if [owner] flag is false" from 7.4; "api key
+//	                 id(s)" from 7.10); username or realm name must not be specified when the api key id
+//	                 [(s)] or api key name is [are, 7.10+] specified; neither username nor realm-name may
+//	                 be specified when invalidating owned API keys (7.4+); only one of [api key id[(s)],
+//	                 api key name] can be specified; Field [ids] cannot be an empty array / must not
+//	                 contain blank id, but got blank id[s] at index position[s]: [i, ...] (7.10–7.17 in
+//	                 validate, 8.x+ while parsing, wrapped as a parse error (u)). 6.7–7.9 wording (u)
+//	  invalidate     {"invalidated_api_keys":[ids],"previously_invalidated_api_keys":[ids],"error_count":n
+//	  answer         [,"error_details"]}; unknown ids and keys already invalidated: 200 with empty lists
+//	                 (the search skips invalidated keys), never 404 (9)
+//	  get answer     {"api_keys":[{"id","name","creation"[,"expiration"],"invalidated","username","realm"}]};
+//	                 nothing found: 404 resource_not_found_exception "api key not found" from 8.0 (u:
+//	                 wording; observed as a 404), an empty list before (u)
+//	  authenticate   an invalidated key: 401 "api key [id] has been invalidated" (checked before the
+//	                 secret; wording (u)); an expired one: 401 "api key is expired"
+//	  privileges     manage_api_key, manage_security, all: any key; manage_own_api_key (7.4+): owner: true,
+//	                 or the caller's own username and realm_name, or an API key naming only its own id;
+//	                 403 names "manage_api_key,manage_security,all" (u: list)
+//	  disabled       (SetAPIKeyServiceEnabled) 400 feature_not_enabled_exception "api keys are not
+//	                 enabled" after authorization; ApiKey credentials no longer authenticate (u: 6.x form)
+//	Users and roles  PUT/POST /_security/user/{name} (password >= 6 characters, roles, full_name, email,
+//	                 metadata, enabled): {"created":b} from 7.0, {"user":{"created":b},"created":b} in 6.x
+//	                 (u); DELETE: {"found":b}, 404 when false; PUT/POST /_security/role/{name}: cluster
+//	                 privileges kept, the rest accepted: {"role":{"created":b}}; all need manage_security.
+//	                 _authenticate then answers the user's roles, full_name, email, metadata, enabled,
+//	                 realms (default_native, native) and authentication_type realm
 //	Tokens disabled  6.x: 500 illegal_state_exception "tokens are not enabled"; 7.0+ (u): 400
 //	                 feature_not_enabled_exception
 //	403 wording      "action [a] is unauthorized for user [u]" (6.x–7.15); "... with roles [r], this
@@ -106,6 +142,18 @@ limitations under the License.
 //   - Get token: 6.0 reference page (password grant only), refresh tokens in
 //     6.2 (6.3 reference page), CreateTokenResponse V_7_11_0, TokenService.
 //   - Tokens disabled: 6.0 TokenService.ensureEnabled; FeatureNotEnabledException.
+//   - (6) RestCreateApiKeyAction, RestGetApiKeyAction, RestInvalidateApiKeyAction (routes
+//     /_security/api_key only); the create API key reference page appears in 6.7.
+//   - (7) PR #77351 "CreateApiKey response now returns the base64 encoded
+//     credentials" (September 2021), 7.x backport #77670: 7.16.
+//   - (8) InvalidateApiKeyRequest: 6.x (id, name, realm, user), Version.V_7_4_0
+//     (owner), Version.V_7_10_0 (ids); its validate() at 7.10 and 8.x; the
+//     high-level REST client's InvalidateApiKeyRequestTests for the older
+//     wordings; RestInvalidateApiKeyAction's invalidate_api_key_v7 parser.
+//   - (9) ApiKeyService.invalidateApiKeys: "No active api keys to invalidate
+//     ..." answers InvalidateApiKeyResponse.emptyResponse(); the search filters
+//     api_key_invalidated: false; ApiKeyIntegTests assert no previously
+//     invalidated keys; ManageOwnApiKeyClusterPrivilege for the own-key rules.
 //
 // Not emulated per generation: JSON syntax and field type errors (always
 // 8.x's x_content_parse_exception), 405 and unrecognized-parameter texts,

@@ -53,18 +53,20 @@ type Emulator struct {
 
 	mu             sync.Mutex
 	users          map[string]*account
-	apiKeys        map[string]*account
+	roles          map[string][]string // role name → cluster privileges (PUT /_security/role)
+	apiKeys        map[string]*apiKey
 	tokens         *tokenStore
 	tokensDisabled bool
+	apiKeysOff     bool // xpack.security.authc.api_key.enabled: false
 	faults         []Fault
 	invalidateHook func()
 }
 
-// account is a credential the emulator accepts and the identity it proves.
+// account is a user's password and the identity it proves.
 type account struct {
 	secret   string
 	identity identity
-	apiKeyID string
+	disabled bool // enabled: false in PUT /_security/user: the user cannot authenticate
 }
 
 // Option configures an Emulator.
@@ -116,7 +118,8 @@ func New(opts ...Option) *Emulator {
 		tokenTimeout: DefaultTokenTimeout,
 		clusterUUID:  randomID(16),
 		users:        map[string]*account{},
-		apiKeys:      map[string]*account{},
+		roles:        map[string][]string{},
+		apiKeys:      map[string]*apiKey{},
 	}
 	e.version, _ = parseVersion(DefaultVersion)
 	for _, opt := range opts {
@@ -142,35 +145,48 @@ func (e *Emulator) SetLatency(d time.Duration) {
 	e.latency.Store(int64(d))
 }
 
-// AddUser adds a user holding manage_token. Realm "" means "default_native".
+// AddUser adds a user with the superuser role (all privileges, manage_token and manage_api_key
+// included). Realm "" means "default_native".
 func (e *Emulator) AddUser(name, password, realm string) {
-	e.addUser(name, password, realm, []string{"superuser"}, true)
+	e.AddUserWithRoles(name, password, realm, "superuser")
 }
 
 // AddUnprivilegedUser adds a user in "default_native" who authenticates but
-// holds no manage_token privilege, so the token APIs answer 403.
+// holds no privilege, so the token and API key APIs answer 403.
 func (e *Emulator) AddUnprivilegedUser(name, password string) {
-	e.addUser(name, password, DefaultRealm, []string{}, false)
+	e.AddUserWithRoles(name, password, DefaultRealm)
 }
 
-func (e *Emulator) addUser(name, password, realm string, roles []string, manageToken bool) {
+// AddUserWithRoles adds a user holding the given roles: "superuser", or roles defined with AddRole or
+// PUT /_security/role/{name} (a role defined later applies from then on). Realm "" means "default_native".
+func (e *Emulator) AddUserWithRoles(name, password, realm string, roles ...string) {
 	if realm == "" {
 		realm = DefaultRealm
 	}
-	id := identity{username: name, realmName: realm, realmType: realmType(realm), roles: roles, manageToken: manageToken}
+	id := identity{username: name, realmName: realm, realmType: realmType(realm), roles: append([]string{}, roles...)}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.users[name] = &account{secret: password, identity: id}
 }
 
-// AddAPIKey adds an API key holding manage_token. Clients send
-// "Authorization: ApiKey base64(id:key)". The key's owner is reported with
-// the key's id as username, in the "_es_api_key" realm.
-func (e *Emulator) AddAPIKey(id, key string) {
-	ident := identity{username: id, realmName: apiKeyRealm, realmType: apiKeyRealm, roles: []string{}, manageToken: true}
+// AddRole defines (or replaces) a role holding the given cluster privileges, for example
+// "manage_api_key", "manage_own_api_key", "manage_token" or "manage_security".
+func (e *Emulator) AddRole(name string, clusterPrivileges ...string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.apiKeys[id] = &account{secret: key, identity: ident, apiKeyID: id}
+	e.roles[name] = append([]string{}, clusterPrivileges...)
+}
+
+// AddAPIKey adds an API key with a chosen id and secret holding manage_token, as the command's
+// --api-key does. Clients send "Authorization: ApiKey base64(id:key)". The key is named after its id and
+// owned by a user named after its id in the "_es_api_key" realm (how _authenticate reports it); it is
+// listed by GET /_security/api_key and can be invalidated like a created key.
+func (e *Emulator) AddAPIKey(id, key string) {
+	owner := identity{username: id, realmName: apiKeyRealm, realmType: apiKeyRealm, roles: []string{}}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.apiKeys[id] = &apiKey{id: id, name: id, secret: key, owner: owner, created: e.now(),
+		cluster: []string{privManageToken}}
 }
 
 // SetTokenServiceEnabled emulates xpack.security.authc.token.enabled; when
@@ -182,15 +198,39 @@ func (e *Emulator) SetTokenServiceEnabled(enabled bool) {
 	e.tokensDisabled = !enabled
 }
 
+// SetAPIKeyServiceEnabled emulates xpack.security.authc.api_key.enabled; when false the API key APIs
+// answer 400 feature_not_enabled_exception "api keys are not enabled" (after authorization, as
+// ApiKeyService.ensureEnabled runs in the action) and API keys no longer authenticate.
+func (e *Emulator) SetAPIKeyServiceEnabled(enabled bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.apiKeysOff = !enabled
+}
+
+// apiKeysDisabled is the answer of an API key action while the service is disabled, or nil.
+func (e *Emulator) apiKeysDisabled() *esError {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if !e.apiKeysOff {
+		return nil
+	}
+	// FeatureNotEnabledException(Feature.API_KEY_SERVICE, "api keys are not enabled") (u: 6.x's form,
+	// chosen like the token service's: the same exception).
+	x := newError(http.StatusBadRequest, "feature_not_enabled_exception", "api keys are not enabled")
+	x.metadata = obj("disabled.feature", "api_keys")
+	return x
+}
+
 func (e *Emulator) tokenServiceEnabled() bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return !e.tokensDisabled
 }
 
-// InvalidateCalls counts invalidate requests that reached the token service,
-// that is passed authentication, parsing, validation and authorization,
-// whatever their outcome (including feature_not_enabled_exception and faults).
+// InvalidateCalls counts invalidate requests (of tokens or API keys) that
+// reached execution, that is passed authentication, parsing, validation and
+// authorization, whatever their outcome (including feature_not_enabled_exception
+// and faults).
 func (e *Emulator) InvalidateCalls() int64 {
 	return e.invalidateCalls.Load()
 }

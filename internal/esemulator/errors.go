@@ -158,9 +158,16 @@ const (
 
 // grantingPrivileges lists the cluster privileges that grant action, as
 // AuthorizationDenialMessages does: manage_saml also grants refresh and invalidate.
+// The API key and user/role actions are granted by manage_api_key (or manage_security) and all;
+// manage_own_api_key, a conditional privilege, is not named (u: the exact list and its order).
 func grantingPrivileges(action string) string {
-	if action == actionCreateToken {
+	switch {
+	case action == actionCreateToken:
 		return "manage_token,manage_security,all"
+	case strings.HasPrefix(action, "cluster:admin/xpack/security/api_key/"):
+		return "manage_api_key,manage_security,all"
+	case !strings.HasPrefix(action, "cluster:admin/xpack/security/token/"):
+		return "manage_security,all"
 	}
 	return "manage_saml,manage_token,manage_security,all"
 }

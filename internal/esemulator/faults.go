@@ -23,10 +23,11 @@ import (
 )
 
 // Fault is a failure injected into one future invalidate request
-// (DELETE /_security/oauth2/token). Faults are consumed in order, one per
-// request that passed authentication, parsing, validation and authorization
-// while the token service is enabled: where Elasticsearch's backend failures
-// happen. Requests rejected earlier, and get-token requests, leave the queue
+// (DELETE /_security/oauth2/token or DELETE /_security/api_key). Faults are
+// consumed in order, one per request of either API that passed
+// authentication, parsing, validation and authorization (and for tokens,
+// while the token service is enabled): where Elasticsearch's backend
+// failures happen. Requests rejected earlier, and get-token requests, leave the queue
 // alone. Fields combine: Delay first, then Drop or Status or the real
 // invalidation (with PartialErrors), then Garbage and NoProductHeader on the
 // answer, then AfterApply.
@@ -37,10 +38,10 @@ type Fault struct {
 	// 502 and 504 a proxy's HTML page; any other status a status_exception.
 	// Token state is untouched.
 	Status int
-	// PartialErrors makes the first N matching halves (refresh halves first)
-	// fail: they stay valid and are reported in error_details as
-	// Elasticsearch does, with HTTP 200 and error_count N (at most the number
-	// of matching halves). The other halves are invalidated.
+	// PartialErrors makes the first N matching halves (refresh halves first),
+	// or API keys (oldest first), fail: they stay valid and are reported in
+	// error_details as Elasticsearch does, with HTTP 200 and error_count N (at
+	// most the number of matches). The others are invalidated.
 	PartialErrors int
 	// Drop closes the connection without answering. Token state is untouched.
 	Drop bool
@@ -94,6 +95,12 @@ func (e *Emulator) nextFault() (Fault, func()) {
 
 // runInvalidate executes an invalidation that reached the token service.
 func (e *Emulator) runInvalidate(req *request, ir invalidateRequest) response {
+	return e.runFaulted(req, func(failures int) response { return e.invalidate(ir, req.now, failures) })
+}
+
+// runFaulted executes an invalidation of either API under the next fault: apply changes the state,
+// failing its first failures matches, and renders the answer.
+func (e *Emulator) runFaulted(req *request, apply func(failures int) response) response {
 	f, hook := e.nextFault()
 	if f.Delay > 0 && !sleep(req.http.Context(), f.Delay) {
 		return response{abandon: true}
@@ -105,7 +112,7 @@ func (e *Emulator) runInvalidate(req *request, ir invalidateRequest) response {
 	case f.Status != 0:
 		resp = statusFault(f.Status)
 	default:
-		resp = e.invalidate(ir, req.now, f.PartialErrors)
+		resp = apply(f.PartialErrors)
 	}
 	if f.Garbage && !resp.drop {
 		resp = response{status: http.StatusOK, header: http.Header{}, body: []byte("<<emulated garbage: not JSON>>\n")}

@@ -252,3 +252,44 @@ func (v esVersion) unauthorizedStyle() unauthorizedStyle {
 	}
 	return unauthorizedPlain
 }
+
+// manageOwnAPIKey: the manage_own_api_key privilege and the invalidate and get bodies' "owner" exist from
+// 7.4 (ManageOwnApiKeyClusterPrivilege; InvalidateApiKeyRequest reads owner from Version.V_7_4_0).
+func (v esVersion) manageOwnAPIKey() bool {
+	return v.atLeast(7, 4, 0)
+}
+
+// apiKeyIDList: the invalidate API key body takes "ids", a list, from 7.10 (InvalidateApiKeyRequest
+// reads a string array from Version.V_7_10_0); before, a single "id". 7.10–7.17 still take "id" (not
+// beside "ids"); 8.x only for compatible-with=7 requests (RestInvalidateApiKeyAction's v7 parser); 9.x,
+// which accepts compatible-with=8 and 9 only, never.
+func (v esVersion) apiKeyIDList() bool {
+	return v.atLeast(7, 10, 0)
+}
+
+// idsCheckedWhileParsing: 8.x checks "ids" (not empty, no blank id) in InvalidateApiKeyRequest's
+// constructor, so a refusal comes wrapped as a parse error; 7.10–7.17 check it in validate(), with the
+// other validation errors. Unverified: 8.0 as the boundary (u).
+func (v esVersion) idsCheckedWhileParsing() bool {
+	return v.major >= 8
+}
+
+// encodedAPIKey: the create API key answer carries "encoded" (base64 of id:api_key) from 7.16 (PR
+// #77351, backported to 7.x by #77670 in September 2021, after 7.15 branched).
+func (v esVersion) encodedAPIKey() bool {
+	return v.atLeast(7, 16, 0)
+}
+
+// getAPIKeyNotFoundIs404: from 8.0 GET /_security/api_key answers 404 when no key matches (observed on
+// 8.0.0, 8.19 and 9.3 for an unknown id); 6.7–7.x an empty "api_keys" list. Unverified (u): the 7.x
+// answer and the 404's body, chosen as resource_not_found_exception "api key not found".
+func (v esVersion) getAPIKeyNotFoundIs404() bool {
+	return v.major >= 8
+}
+
+// nestedPutUserAnswer: 6.x answers PUT /_security/user/{name} with {"user":{"created":b},"created":b}
+// (RestPutUserAction wrapped PutUserResponse's fragment, and kept a top-level "created"); 7.0 answers
+// {"created":b} (PutUserResponse became a ToXContentObject). Unverified (u): the 6.x shape's second field.
+func (v esVersion) nestedPutUserAnswer() bool {
+	return v.major < 7
+}

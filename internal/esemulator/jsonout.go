@@ -18,6 +18,7 @@ package esemulator
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -76,6 +77,14 @@ func (w *jsonWriter) value(v any) {
 		w.b.WriteString(strconv.FormatBool(x))
 	case int:
 		w.b.WriteString(strconv.Itoa(x))
+	case int64:
+		w.b.WriteString(strconv.FormatInt(x, 10))
+	case json.RawMessage:
+		// A value stored as the client sent it (user and key metadata), written compact; pretty output
+		// keeps it on one line.
+		if json.Compact(&w.b, x) != nil {
+			w.b.WriteString(jsonNull)
+		}
 	case object:
 		w.container('{', '}', len(x), func(i int) {
 			writeJSONString(&w.b, x[i].key)

@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 )
 
 // Field names of the request bodies the objectParsers read.
@@ -41,8 +42,33 @@ type objectParser struct {
 	name    string
 	fields  []string
 	dialect parseDialect // how an unknown field is reported
+	// lists are the fields declared with declareStringArray, bools with declareBoolean; the other
+	// fields are strings. A list is kept in values as encodeList writes it, a boolean as "true"/"false".
+	lists, bools []string
 	// build is the constructor; a non-nil error is wrapped like buildTarget wraps it.
 	build func(values map[string]string) *esError
+}
+
+// listMark starts each item of a list kept in a string (encodeList), so that [] and [""] differ.
+const listMark = "\x1e"
+
+func encodeList(items []string) string {
+	var b strings.Builder
+	for _, it := range items {
+		b.WriteString(listMark + it)
+	}
+	return b.String()
+}
+
+// decodeList reverses encodeList; nil for a field that was not sent.
+func decodeList(v string, sent bool) []string {
+	if !sent {
+		return nil
+	}
+	if v == "" {
+		return []string{}
+	}
+	return strings.Split(v[len(listMark):], listMark)
 }
 
 // parse returns the fields present in body, or the 400 Elasticsearch answers.
@@ -99,7 +125,7 @@ func (p objectParser) entry(l *lexer, values map[string]string) *esError {
 	if x := l.colon(); x != nil {
 		return x
 	}
-	valueLoc := l.loc()
+	valueLoc, valueStart := l.loc(), l.pos
 	kind, x := l.valueKind()
 	if x != nil {
 		return x
@@ -107,7 +133,11 @@ func (p objectParser) entry(l *lexer, values map[string]string) *esError {
 	if !slices.Contains(p.fields, name) {
 		return p.unknownField(fieldLoc, name)
 	}
-	if kind != "VALUE_STRING" {
+	if typed, x := p.typedValue(l, name, kind, valueStart, values); typed || x != nil {
+		l.lastField, l.lastValue = name, valueLoc
+		return x
+	}
+	if kind != kindString {
 		return parseError(valueLoc, fmt.Sprintf("[%s] %s doesn't support values of type: %s", p.name, name, kind))
 	}
 	l.pos++
@@ -115,9 +145,72 @@ func (p objectParser) entry(l *lexer, values map[string]string) *esError {
 	if x != nil {
 		return x
 	}
+	switch {
+	case slices.Contains(p.lists, name):
+		// ObjectParser takes a single value for an array field as a list of one.
+		s = encodeList([]string{s})
+	case slices.Contains(p.bools, name) && s != jsonTrue && s != jsonFalse:
+		return parseError(valueLoc, fmt.Sprintf("[%s] failed to parse field [%s]", p.name, name))
+	}
 	values[name] = s
 	l.lastField, l.lastValue = name, valueLoc
 	return nil
+}
+
+// typedValue reads a boolean literal of a boolean field or an array of a list field into values; typed
+// is false for every other value, which entry reads as a string.
+func (p objectParser) typedValue(l *lexer, name, kind string, start int, values map[string]string) (typed bool, x *esError) {
+	switch {
+	case slices.Contains(p.bools, name) && kind == "VALUE_BOOLEAN":
+		values[name] = string(l.src[start:l.pos])
+		return true, nil
+	case slices.Contains(p.lists, name) && kind == "START_ARRAY":
+		items, x := p.stringArray(l, name)
+		if x != nil {
+			return true, x
+		}
+		values[name] = encodeList(items)
+		return true, nil
+	}
+	return false, nil
+}
+
+// stringArray reads a JSON array of strings at the cursor. An item of another type gets the same
+// message as a field of the wrong type (unverified for arrays (u)).
+func (p objectParser) stringArray(l *lexer, name string) ([]string, *esError) {
+	l.pos++
+	items := []string{}
+	for first := true; ; first = false {
+		l.skipSpace()
+		if l.eof() {
+			return nil, malformed(l.loc(), "Unexpected end-of-input: expected close marker for Array")
+		}
+		if l.src[l.pos] == ']' {
+			l.pos++
+			return items, nil
+		}
+		if !first {
+			if l.src[l.pos] != ',' {
+				return nil, l.unexpected("was expecting comma to separate Array entries")
+			}
+			l.pos++
+			l.skipSpace()
+		}
+		loc := l.loc()
+		kind, x := l.valueKind()
+		if x != nil {
+			return nil, x
+		}
+		if kind != kindString {
+			return nil, parseError(loc, fmt.Sprintf("[%s] %s doesn't support values of type: %s", p.name, name, kind))
+		}
+		l.pos++
+		item, x := l.stringBody()
+		if x != nil {
+			return nil, x
+		}
+		items = append(items, item)
+	}
 }
 
 // unknownField is ObjectParser's error for an undeclared field, in the

@@ -26,6 +26,11 @@ import (
 const (
 	// jsonNull is JSON's null literal.
 	jsonNull = "null"
+	// jsonTrue and jsonFalse are JSON's boolean literals.
+	jsonTrue  = "true"
+	jsonFalse = "false"
+	// kindString is Jackson's name of a string token.
+	kindString = "VALUE_STRING"
 	// javaNull is how Java renders a null reference in a message, as in
 	// Jackson's current token at the end of the input.
 	javaNull = "null"
@@ -129,7 +134,7 @@ func (l *lexer) valueKind() (string, *esError) {
 	case c == '[':
 		return "START_ARRAY", nil
 	case c == '"':
-		return "VALUE_STRING", nil
+		return kindString, nil
 	case c == '-' || (c >= '0' && c <= '9'):
 		return l.number()
 	case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
@@ -155,7 +160,7 @@ func (l *lexer) literal() (string, *esError) {
 		l.pos++
 	}
 	switch word := string(l.src[start:l.pos]); word {
-	case "true", "false":
+	case jsonTrue, jsonFalse:
 		return "VALUE_BOOLEAN", nil
 	case jsonNull:
 		return "VALUE_NULL", nil

@@ -34,6 +34,7 @@ type request struct {
 	apiVersion int        // the negotiated REST API major version
 	vendor     bool       // the client asked for application/vnd.elasticsearch+json
 	who        *principal // the authenticated caller
+	param      string     // the {name} of a path such as /_security/user/{name}
 }
 
 // pretty reports ?pretty or ?pretty=true, as RestRequest.paramAsBoolean reads it.
@@ -68,6 +69,13 @@ var routes = map[string]route{
 		http.MethodGet: (*Emulator).authenticateInfo}},
 	"/_security/oauth2/token": {handlers: map[string]handlerFunc{
 		http.MethodPost: (*Emulator).getToken, http.MethodDelete: (*Emulator).invalidateToken}},
+	"/_security/api_key": {handlers: map[string]handlerFunc{
+		http.MethodGet: (*Emulator).getAPIKeys, http.MethodPost: (*Emulator).createAPIKey,
+		http.MethodPut: (*Emulator).createAPIKey, http.MethodDelete: (*Emulator).invalidateAPIKeys}},
+	"/_security/user/{name}": {handlers: map[string]handlerFunc{
+		http.MethodPut: (*Emulator).putUser, http.MethodPost: (*Emulator).putUser, http.MethodDelete: (*Emulator).deleteUser}},
+	"/_security/role/{name}": {handlers: map[string]handlerFunc{
+		http.MethodPut: (*Emulator).putRole, http.MethodPost: (*Emulator).putRole}},
 	"/_xpack/security/_authenticate": {current: "/_security/_authenticate", handlers: map[string]handlerFunc{
 		http.MethodGet: (*Emulator).authenticateInfo}},
 	"/_xpack/security/oauth2/token": {current: "/_security/oauth2/token", handlers: map[string]handlerFunc{
@@ -114,6 +122,9 @@ func (e *Emulator) handle(req *request) response {
 // it, and whether its answer carries the deprecation Warning.
 func (e *Emulator) lookup(req *request) (rt route, warn, found bool) {
 	rt, found = routes[req.path]
+	if !found {
+		rt, found = e.paramRoute(req)
+	}
 	switch {
 	case !found || req.path == "/":
 		return rt, false, found
@@ -129,6 +140,19 @@ func (e *Emulator) lookup(req *request) (rt route, warn, found bool) {
 		return rt, true, req.apiVersion == 7
 	}
 	return rt, false, false
+}
+
+// paramRoute finds the route of a path with a {name} segment, /_security/user/{name} or
+// /_security/role/{name}, and keeps the name in req.param.
+func (e *Emulator) paramRoute(req *request) (route, bool) {
+	for _, prefix := range []string{"/_security/user/", "/_security/role/"} {
+		name, ok := strings.CutPrefix(req.path, prefix)
+		if ok && name != "" && !strings.Contains(name, "/") {
+			req.param = name
+			return routes[prefix+"{name}"], true
+		}
+	}
+	return route{}, false
 }
 
 // noHandler is RestController.handleBadRequest's answer to an unknown path:
