@@ -154,7 +154,7 @@ func main() {
 	}
 	machinery := controllers.Machinery{
 		Client:   mgr.GetClient(),
-		Recorder: mgr.GetEventRecorder("tokenrevocation-controller"),
+		Recorder: mgr.GetEventRecorder("esrevoke-controller"),
 		Clock:    clock.RealClock{},
 		Targets: &targets.Resolver{
 			Reader:                  mgr.GetAPIReader(),
@@ -230,6 +230,10 @@ func setupControllers(mgr ctrl.Manager, machinery controllers.Machinery, clients
 	tokens := &controllers.TokenRevocationReconciler{Machinery: machinery, Elasticsearch: clients}
 	if err := tokens.SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("TokenRevocation controller: %w", err)
+	}
+	apiKeys := &controllers.ApiKeyRevocationReconciler{Machinery: machinery, Elasticsearch: clients}
+	if err := apiKeys.SetupWithManager(mgr); err != nil {
+		return fmt.Errorf("ApiKeyRevocation controller: %w", err)
 	}
 	return nil
 }

@@ -44,6 +44,11 @@ var (
 		Help: "Tokens Elasticsearch invalidated; in realm and user revocations an access token and its refresh token count two.",
 	})
 
+	apiKeysInvalidatedTotal = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "esrevoke_api_keys_invalidated_total",
+		Help: "API keys Elasticsearch invalidated.",
+	})
+
 	requestDuration = prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name:    "esrevoke_elasticsearch_request_duration_seconds",
 		Help:    "Duration of invalidate calls to Elasticsearch, by revocation kind and outcome: success, partial, or the kind of failure.",
@@ -58,7 +63,7 @@ var (
 )
 
 func init() {
-	metrics.Registry.MustRegister(revocationsTotal, tokensInvalidatedTotal, requestDuration, timeToRevoked)
+	metrics.Registry.MustRegister(revocationsTotal, tokensInvalidatedTotal, apiKeysInvalidatedTotal, requestDuration, timeToRevoked)
 }
 
 // observeCall records an invalidate call's duration and what it invalidated.

@@ -56,7 +56,9 @@ type invalidateCall func(ctx context.Context, target elasticsearch.Target) (answ
 // An answer that comes with an error carries only version.
 type answer struct {
 	invalidated, previouslyInvalidated, errorCount int64
-	errorDetails                                   []elasticsearch.ErrorCause
+	// invalidatedIDs are the ids of what this call invalidated, when Elasticsearch names them.
+	invalidatedIDs []string
+	errorDetails   []elasticsearch.ErrorCause
 	// version is what is known of the target's version after the call ("" if nothing).
 	version string
 	// caveat says what the answer could not tell, for the Revoked message ("" if nothing).

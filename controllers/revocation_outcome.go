@@ -27,10 +27,11 @@ import (
 // finalFailures are the kinds of outcome that can never succeed, with their condition reasons:
 // retrying would send the same request for the same answer.
 var finalFailures = map[elasticsearch.Kind]string{
-	elasticsearch.KindUnsupported:          securityv1alpha1.ReasonUnsupportedByElasticsearch,
-	elasticsearch.KindTokenNotFound:        securityv1alpha1.ReasonTokenNotFound,
-	elasticsearch.KindInvalidRequest:       securityv1alpha1.ReasonInvalidRequest,
-	elasticsearch.KindTokenServiceDisabled: securityv1alpha1.ReasonTokenServiceDisabled,
+	elasticsearch.KindUnsupported:           securityv1alpha1.ReasonUnsupportedByElasticsearch,
+	elasticsearch.KindTokenNotFound:         securityv1alpha1.ReasonTokenNotFound,
+	elasticsearch.KindInvalidRequest:        securityv1alpha1.ReasonInvalidRequest,
+	elasticsearch.KindTokenServiceDisabled:  securityv1alpha1.ReasonTokenServiceDisabled,
+	elasticsearch.KindAPIKeyServiceDisabled: securityv1alpha1.ReasonAPIKeyServiceDisabled,
 }
 
 // applyAnswer turns Elasticsearch's answer to attempt number Attempts into status, following the

@@ -209,7 +209,7 @@ func (h *harness) startManager() {
 	}
 	reconciler := &TokenRevocationReconciler{
 		Machinery: Machinery{
-			Client: reconcilerClient, Recorder: mgr.GetEventRecorder("tokenrevocation-controller"), Clock: clock.RealClock{},
+			Client: reconcilerClient, Recorder: mgr.GetEventRecorder("esrevoke-controller"), Clock: clock.RealClock{},
 			Targets: &targets.Resolver{Reader: mgr.GetAPIReader(), Default: h.defaultTarget(), RequestTimeout: h.requestTimeout},
 			Retry:   h.policy, MaxConcurrentReconciles: 4, Key: h.key,
 		},

@@ -29,7 +29,7 @@ import (
 // +kubebuilder:validation:XValidation:rule="!(has(self.ids) || has(self.name)) || !(has(self.realmName) || has(self.username))",message="realmName or username cannot be used with ids or name"
 // +kubebuilder:validation:XValidation:rule="!(has(self.owner) && self.owner) || !(has(self.realmName) || has(self.username))",message="realmName or username cannot be used when owner is true"
 // +kubebuilder:validation:XValidation:rule="!has(self.ids) || !has(self.name)",message="only one of ids and name can be set"
-type ApiKeyRevocationSpec struct { //nolint:revive // the kind's name is ApiKeyRevocation, as Elasticsearch spells its API
+type ApiKeyRevocationSpec struct {
 	// encodedKeySecretRef reads a leaked API key from a key of a Secret in the ApiKeyRevocation's
 	// namespace, as a responder finds it: the encoded value (base64 of "id:api_key"), with or
 	// without the "ApiKey " prefix of an Authorization header, or "id:api_key" itself. The operator
@@ -96,20 +96,20 @@ type ApiKeyRevocationSpec struct { //nolint:revive // the kind's name is ApiKeyR
 }
 
 // ApiKeyRevocationStatus records an ApiKeyRevocation's progress and what Elasticsearch answered.
-type ApiKeyRevocationStatus struct { //nolint:revive // see ApiKeyRevocationSpec
+type ApiKeyRevocationStatus struct {
 	RevocationProgress `json:",inline"`
 
 	// invalidatedApiKeys is the number of API keys invalidated, added up over all attempts. Unset
 	// until Elasticsearch has answered.
 	// +optional
 	// +kubebuilder:validation:Minimum=0
-	InvalidatedApiKeys *int64 `json:"invalidatedApiKeys,omitempty"` //nolint:revive // Elasticsearch's spelling
+	InvalidatedApiKeys *int64 `json:"invalidatedApiKeys,omitempty"`
 
 	// previouslyInvalidatedApiKeys is the number of matching API keys that were already invalid
 	// when the first answered attempt ran. Unset until Elasticsearch has answered.
 	// +optional
 	// +kubebuilder:validation:Minimum=0
-	PreviouslyInvalidatedApiKeys *int64 `json:"previouslyInvalidatedApiKeys,omitempty"` //nolint:revive // Elasticsearch's spelling
+	PreviouslyInvalidatedApiKeys *int64 `json:"previouslyInvalidatedApiKeys,omitempty"`
 
 	// invalidatedApiKeyIds are the ids of the API keys invalidated, at most 100 (the count is in
 	// invalidatedApiKeys). Ids are not secrets.
@@ -117,12 +117,12 @@ type ApiKeyRevocationStatus struct { //nolint:revive // see ApiKeyRevocationSpec
 	// +listType=atomic
 	// +kubebuilder:validation:MaxItems=100
 	// +kubebuilder:validation:items:MaxLength=256
-	InvalidatedApiKeyIds []string `json:"invalidatedApiKeyIds,omitempty"` //nolint:revive // Elasticsearch's spelling
+	InvalidatedApiKeyIds []string `json:"invalidatedApiKeyIds,omitempty"`
 
 	// encodedKeyId is the id of the API key read from encodedKeySecretRef, once read.
 	// +optional
 	// +kubebuilder:validation:MaxLength=256
-	EncodedKeyId string `json:"encodedKeyId,omitempty"` //nolint:revive // Elasticsearch's spelling
+	EncodedKeyId string `json:"encodedKeyId,omitempty"`
 }
 
 // ApiKeyRevocation invalidates Elasticsearch API keys once and records what Elasticsearch
@@ -143,7 +143,7 @@ type ApiKeyRevocationStatus struct { //nolint:revive // see ApiKeyRevocationSpec
 // +kubebuilder:printcolumn:name="Why",type=string,JSONPath=`.spec.reason`,priority=1,description="Why the keys are revoked (spec.reason)"
 // +kubebuilder:printcolumn:name="Requester",type=string,JSONPath=`.metadata.annotations.security\.esrevoke\.io/requested-by`,priority=1,description="Who created the revocation, as admission recorded it"
 // +kubebuilder:printcolumn:name="Message",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].message`,priority=1,description="What happened, or what the revocation waits for"
-type ApiKeyRevocation struct { //nolint:revive // see ApiKeyRevocationSpec
+type ApiKeyRevocation struct {
 	metav1.TypeMeta `json:",inline"`
 
 	// metadata is the standard object metadata.
@@ -166,7 +166,7 @@ type ApiKeyRevocation struct { //nolint:revive // see ApiKeyRevocationSpec
 // +kubebuilder:object:root=true
 
 // ApiKeyRevocationList is a list of ApiKeyRevocations.
-type ApiKeyRevocationList struct { //nolint:revive // see ApiKeyRevocationSpec
+type ApiKeyRevocationList struct {
 	metav1.TypeMeta `json:",inline"`
 	// metadata is the standard list metadata.
 	// +optional

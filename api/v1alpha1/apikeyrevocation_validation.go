@@ -52,7 +52,7 @@ var apiKeyIDRegexp = regexp.MustCompile(APIKeyIDPattern)
 //
 // encodedKeySecretRef stands for the one id it holds, and is kept alone so that a leaked key's
 // revocation says exactly what it revokes.
-func ValidateApiKeySpec(spec *ApiKeyRevocationSpec, path *field.Path) field.ErrorList { //nolint:revive // the kind's name
+func ValidateApiKeySpec(spec *ApiKeyRevocationSpec, path *field.Path) field.ErrorList {
 	return slices.Concat(
 		validateAPIKeyIDs(spec.IDs, path.Child("ids")),
 		validateText(spec.Name, path.Child("name"), maxNameLength, false),
@@ -115,6 +115,13 @@ func validateAPIKeyCombination(spec *ApiKeyRevocationSpec, path *field.Path) fie
 		errs = append(errs, field.Forbidden(path.Child("encodedKeySecretRef"),
 			"encodedKeySecretRef names one key: it cannot be used with ids, name, realmName, username or owner"))
 	}
+	return append(errs, validateAPIKeySelectors(spec, path, byIDOrName, byRealmOrUser, owner)...)
+}
+
+// validateAPIKeySelectors enforces Elasticsearch's exclusions between ids, name, the realm and
+// user, and owner.
+func validateAPIKeySelectors(spec *ApiKeyRevocationSpec, path *field.Path, byIDOrName, byRealmOrUser, owner bool) field.ErrorList {
+	var errs field.ErrorList
 	if byIDOrName && byRealmOrUser {
 		errs = append(errs, field.Forbidden(realmOrUserPath(spec, path), "realmName or username cannot be used with ids or name "+
 			"(Elasticsearch: username or realm name must not be specified when the api key id(s) or api key name are specified)"))

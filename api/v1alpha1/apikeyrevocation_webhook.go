@@ -32,13 +32,13 @@ import (
 // ApiKeyRevocationValidator is the validating admission webhook of ApiKeyRevocations. It enforces
 // Elasticsearch's rules for the invalidate API key request, keeps the spec immutable, and warns
 // about revocations that invalidate every key of a realm or of a user everywhere.
-type ApiKeyRevocationValidator struct{} //nolint:revive // the kind's name
+type ApiKeyRevocationValidator struct{}
 
 var _ admission.Validator[*ApiKeyRevocation] = &ApiKeyRevocationValidator{}
 
 // SetupApiKeyRevocationWebhookWithManager registers the ApiKeyRevocation webhooks with the
 // manager: the mutating one that checks and records the requester, and the validating one.
-func SetupApiKeyRevocationWebhookWithManager(mgr ctrl.Manager, requester *ApiKeyRevocationRequester, //nolint:revive // the kind's name
+func SetupApiKeyRevocationWebhookWithManager(mgr ctrl.Manager, requester *ApiKeyRevocationRequester,
 	validator *ApiKeyRevocationValidator) error {
 	return ctrl.NewWebhookManagedBy(mgr, &ApiKeyRevocation{}).
 		WithDefaulter(requester).

@@ -68,9 +68,15 @@ const (
 	ReasonInvalidRequest = "InvalidRequest"
 	// ReasonTokenServiceDisabled: the cluster's token service is disabled.
 	ReasonTokenServiceDisabled = "TokenServiceDisabled"
+	// ReasonAPIKeyServiceDisabled: the cluster's API key service is disabled.
+	ReasonAPIKeyServiceDisabled = "APIKeyServiceDisabled"
+	// ReasonInvalidEncodedKey: the Secret named by encodedKeySecretRef does not hold an API key in a
+	// form the operator reads (the encoded value, with or without "ApiKey ", or "id:api_key").
+	ReasonInvalidEncodedKey = "InvalidEncodedKey"
 	// ReasonUnauthorized: Elasticsearch refused the operator's credentials.
 	ReasonUnauthorized = "Unauthorized"
-	// ReasonForbidden: the operator's credentials lack the manage_token cluster privilege.
+	// ReasonForbidden: the operator's credentials lack the cluster privilege the call needs
+	// (manage_token for tokens; manage_api_key, or manage_own_api_key with owner, for API keys).
 	ReasonForbidden = "Forbidden"
 	// ReasonElasticsearchUnavailable: Elasticsearch could not be reached or did not answer properly.
 	ReasonElasticsearchUnavailable = "ElasticsearchUnavailable"

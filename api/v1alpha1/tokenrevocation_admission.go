@@ -66,7 +66,7 @@ type Requester[T Revocation] struct {
 type TokenRevocationRequester = Requester[*TokenRevocation]
 
 // ApiKeyRevocationRequester is the mutating admission webhook of ApiKeyRevocations.
-type ApiKeyRevocationRequester = Requester[*ApiKeyRevocation] //nolint:revive // the kind's name
+type ApiKeyRevocationRequester = Requester[*ApiKeyRevocation]
 
 var (
 	_ admission.Defaulter[*TokenRevocation]  = &TokenRevocationRequester{}
