@@ -89,12 +89,12 @@ func readyMessage(rev *securityv1alpha1.TokenRevocation) string {
 }
 
 // events lists the events about a revocation, oldest first.
-func (h *harness) events(g Gomega, rev *securityv1alpha1.TokenRevocation) []eventsv1.Event {
+func (h *harness) events(g Gomega, rev client.Object) []eventsv1.Event {
 	var list eventsv1.EventList
 	g.Expect(h.client.List(h.ctx, &list, client.InNamespace(h.namespace))).To(Succeed())
 	var mine []eventsv1.Event
 	for _, e := range list.Items {
-		if e.Regarding.Name == rev.Name {
+		if e.Regarding.Name == rev.GetName() {
 			mine = append(mine, e)
 		}
 	}
@@ -102,7 +102,7 @@ func (h *harness) events(g Gomega, rev *securityv1alpha1.TokenRevocation) []even
 }
 
 // eventReasons waits until the revocation's events have exactly the given reasons, in any order.
-func (h *harness) expectEventReasons(rev *securityv1alpha1.TokenRevocation, reasons ...string) []eventsv1.Event {
+func (h *harness) expectEventReasons(rev client.Object, reasons ...string) []eventsv1.Event {
 	h.t.Helper()
 	var events []eventsv1.Event
 	NewWithT(h.t).Eventually(func(g Gomega) {

@@ -52,8 +52,8 @@ import (
 )
 
 // The integration suite: one real API server (envtest) for the package, and for each test its
-// own namespace, its own Elasticsearch emulator and its own manager running the reconciler and
-// the validating webhook, so that tests share nothing but the API server.
+// own namespace, its own Elasticsearch emulator and its own manager running the reconcilers and
+// the webhooks of both kinds, so that tests share nothing but the API server.
 
 // Credentials of the emulator's privileged user: distinctive, so leak tests can search for them.
 const (
@@ -170,8 +170,10 @@ func newHarness(t *testing.T, wrap func(http.Handler) http.Handler, opts ...harn
 	// envtest runs no namespace controller: delete the test's revocations, or the next tests'
 	// managers, which watch every namespace, would go on reconciling them.
 	t.Cleanup(func() {
-		if err := testClient.DeleteAllOf(h.ctx, &securityv1alpha1.TokenRevocation{}, client.InNamespace(h.namespace)); err != nil {
-			t.Errorf("deleting the test's revocations: %v", err)
+		for _, kind := range []client.Object{&securityv1alpha1.TokenRevocation{}, &securityv1alpha1.ApiKeyRevocation{}} {
+			if err := testClient.DeleteAllOf(h.ctx, kind, client.InNamespace(h.namespace)); err != nil {
+				t.Errorf("deleting the test's revocations: %v", err)
+			}
 		}
 	})
 	return h
@@ -207,20 +209,26 @@ func (h *harness) startManager() {
 			h.t.Fatal(err)
 		}
 	}
-	reconciler := &TokenRevocationReconciler{
-		Machinery: Machinery{
-			Client: reconcilerClient, Recorder: mgr.GetEventRecorder("esrevoke-controller"), Clock: clock.RealClock{},
-			Targets: &targets.Resolver{Reader: mgr.GetAPIReader(), Default: h.defaultTarget(), RequestTimeout: h.requestTimeout},
-			Retry:   h.policy, MaxConcurrentReconciles: 4, Key: h.key,
-		},
-		Elasticsearch: elasticsearch.NewClients(),
+	machinery := Machinery{
+		Client: reconcilerClient, Recorder: mgr.GetEventRecorder("esrevoke-controller"), Clock: clock.RealClock{},
+		Targets: &targets.Resolver{Reader: mgr.GetAPIReader(), Default: h.defaultTarget(), RequestTimeout: h.requestTimeout},
+		Retry:   h.policy, MaxConcurrentReconciles: 4, Key: h.key,
 	}
-	if err := reconciler.SetupWithManager(mgr); err != nil {
-		h.t.Fatalf("setting up the reconciler: %v", err)
+	clients := elasticsearch.NewClients()
+	if err := (&TokenRevocationReconciler{Machinery: machinery, Elasticsearch: clients}).SetupWithManager(mgr); err != nil {
+		h.t.Fatalf("setting up the TokenRevocation reconciler: %v", err)
 	}
-	requester := &securityv1alpha1.TokenRevocationRequester{Signer: h.key, Access: access.Reviewer{Client: mgr.GetClient()}}
-	if err := securityv1alpha1.SetupTokenRevocationWebhookWithManager(mgr, requester, &securityv1alpha1.TokenRevocationValidator{}); err != nil {
-		h.t.Fatalf("setting up the webhook: %v", err)
+	if err := (&ApiKeyRevocationReconciler{Machinery: machinery, Elasticsearch: clients}).SetupWithManager(mgr); err != nil {
+		h.t.Fatalf("setting up the ApiKeyRevocation reconciler: %v", err)
+	}
+	reviewer := access.Reviewer{Client: mgr.GetClient()}
+	if err := securityv1alpha1.SetupTokenRevocationWebhookWithManager(mgr, &securityv1alpha1.TokenRevocationRequester{
+		Signer: h.key, Access: reviewer}, &securityv1alpha1.TokenRevocationValidator{}); err != nil {
+		h.t.Fatalf("setting up the TokenRevocation webhook: %v", err)
+	}
+	if err := securityv1alpha1.SetupApiKeyRevocationWebhookWithManager(mgr, &securityv1alpha1.ApiKeyRevocationRequester{
+		Signer: h.key, Access: reviewer}, &securityv1alpha1.ApiKeyRevocationValidator{}); err != nil {
+		h.t.Fatalf("setting up the ApiKeyRevocation webhook: %v", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
