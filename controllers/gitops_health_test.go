@@ -233,12 +233,53 @@ func TestArgoCDHealthCheckIsInstalledUnderTheKeyArgoCDLooksUp(t *testing.T) {
 	g.Expect(yaml.Unmarshal(content, &component)).To(Succeed())
 
 	// Argo CD's key for a custom health check is resource.customizations.health.<group>_<kind>.
-	key := fmt.Sprintf("resource.customizations.health.%s_%s", securityv1alpha1.GroupVersion.Group, "TokenRevocation")
+	var files []string
+	for _, kind := range []string{"TokenRevocation", "ApiKeyRevocation"} {
+		key := fmt.Sprintf("resource.customizations.health.%s_%s", securityv1alpha1.GroupVersion.Group, kind)
+		files = append(files, key+"="+filepath.Base(argoHealthScript))
+	}
 	g.Expect(component.Kind).To(Equal("Component"))
 	g.Expect(component.ConfigMapGenerator).To(ConsistOf(And(
 		HaveField("Name", "argocd-cm"),
 		HaveField("Behavior", "merge"),
-		HaveField("Files", ConsistOf(key+"="+filepath.Base(argoHealthScript))))))
+		HaveField("Files", ConsistOf(files)))))
+}
+
+// An ApiKeyRevocation's status is made by the same machinery: kstatus and the Argo CD health
+// check read each of its states as they read a TokenRevocation's.
+func TestGitOpsToolsReadAnApiKeyRevocationLikeATokenRevocation(t *testing.T) {
+	apiKeyAnswered := func(result elasticsearch.APIKeyResult, callErr error) *securityv1alpha1.ApiKeyRevocation {
+		rev := &securityv1alpha1.ApiKeyRevocation{ObjectMeta: metav1.ObjectMeta{Name: "keys", Namespace: "apps", Generation: 1}}
+		markInvalidating(rev, testNow)
+		applyAnswer(apiKeyKind{}, rev, apiKeyAnswer(result), callErr, testPolicy, testNow, earlierAnswered)
+		return rev
+	}
+	tests := map[string]struct {
+		rev     *securityv1alpha1.ApiKeyRevocation
+		kstatus status.Status
+		argo    string
+	}{
+		"revoked":  {apiKeyAnswered(elasticsearch.APIKeyResult{InvalidatedIDs: []string{"k1"}}, nil), status.CurrentStatus, "Healthy"},
+		"retrying": {apiKeyAnswered(elasticsearch.APIKeyResult{}, esError(elasticsearch.KindForbidden)), status.InProgressStatus, "Progressing"},
+		"failed": {apiKeyAnswered(elasticsearch.APIKeyResult{}, esError(elasticsearch.KindAPIKeyServiceDisabled)),
+			status.FailedStatus, "Degraded"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			g := NewWithT(t)
+			tc.rev.SetGroupVersionKind(securityv1alpha1.GroupVersion.WithKind("ApiKeyRevocation"))
+			content, err := runtime.DefaultUnstructuredConverter.ToUnstructured(tc.rev)
+			g.Expect(err).NotTo(HaveOccurred())
+			u := &unstructured.Unstructured{Object: content}
+
+			result, err := status.Compute(u)
+			g.Expect(err).NotTo(HaveOccurred())
+			g.Expect(result.Status).To(Equal(tc.kstatus))
+			health, message := argoHealth(g, u)
+			g.Expect(health).To(Equal(tc.argo))
+			g.Expect(message).NotTo(BeEmpty())
+		})
+	}
 }
 
 // asUnstructured converts a revocation as a client reads it from the API server.

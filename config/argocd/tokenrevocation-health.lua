@@ -1,5 +1,6 @@
--- Argo CD health check for security.esrevoke.io/TokenRevocation.
--- Install as resource.customizations.health.security.esrevoke.io_TokenRevocation in argocd-cm
+-- Argo CD health check for security.esrevoke.io/TokenRevocation and ApiKeyRevocation.
+-- Install as resource.customizations.health.security.esrevoke.io_TokenRevocation and
+-- resource.customizations.health.security.esrevoke.io_ApiKeyRevocation in argocd-cm
 -- (see README.md next to this file).
 --
 -- It reads the conditions the operator sets (kstatus conventions), not status.phase:
