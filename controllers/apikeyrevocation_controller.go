@@ -143,7 +143,10 @@ func (apiKeyKind) totals(rev *securityv1alpha1.ApiKeyRevocation) (invalidated, p
 }
 
 func (apiKeyKind) auditValues(rev *securityv1alpha1.ApiKeyRevocation) []any {
-	return []any{"apiKeyIds", auditIDs(rev)}
+	if ids := auditIDs(rev); len(ids) > 0 {
+		return []any{"apiKeyIds", ids}
+	}
+	return nil
 }
 
 // auditIDs names the keys a revocation targets by id, for the audit log: ids are not secrets.
