@@ -178,6 +178,11 @@ func TestInvalidateAPIKeyValidationFollowsEachGeneration(t *testing.T) {
 			"Validation Failed: 1: One of [api key id, api key name, username, realm name] must be specified if [owner] flag is false;"},
 		{"7.3.2", `{"owner":true}`, 400, "x_content_parse_exception", "[1:2] [invalidate_api_key] unknown field [owner], parser not found"},
 		{"6.8.23", `{"id":"a","name":"b"}`, 400, "action_request_validation_exception",
+			"Validation Failed: 1: api key name must not be specified when api key id is specified;"},
+		{"7.3.2", `{"id":"a","name":"b","username":"u"}`, 400, "action_request_validation_exception",
+			"Validation Failed: 1: api key id must not be specified when username or realm name is specified;" +
+				"2: api key name must not be specified when username or realm name is specified;"},
+		{"7.9.3", `{"id":"a","name":"b"}`, 400, "action_request_validation_exception",
 			"Validation Failed: 1: only one of [api key id, api key name] can be specified;"},
 		{"6.8.23", `{"username":""}`, 400, "action_request_validation_exception",
 			"Validation Failed: 1: One of [api key id, api key name, username, realm name] must be specified;"},
