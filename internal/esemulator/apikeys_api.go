@@ -116,15 +116,15 @@ func (v esVersion) validateKeyRequest(r keyRequest) []string {
 	if v.apiKeyIDList() && !v.idsCheckedWhileParsing() {
 		errs = r.idErrors()
 	}
+	if !v.manageOwnAPIKey() {
+		return legacySelectionErrors(r)
+	}
 	return append(errs, v.selectionErrors(r)...)
 }
 
 // selectionErrors are validate()'s checks of what the request selects keys by. Before 7.10 a blank
 // "id" counts as none (Strings.hasText); from 7.10 any "ids" counts.
 func (v esVersion) selectionErrors(r keyRequest) []string {
-	if !v.manageOwnAPIKey() {
-		return legacySelectionErrors(r)
-	}
 	var errs []string
 	hasID := r.ids != nil
 	if !v.apiKeyIDList() {
