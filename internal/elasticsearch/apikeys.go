@@ -85,7 +85,8 @@ type APIKeyResult struct {
 	ErrorDetails []ErrorCause
 	// Version is as Result.Version.
 	Version string
-	// Caveat is as Result.Caveat; "" if none.
+	// Caveat is as Result.Caveat; "" if none. It is set when ids the request named are missing from both
+	// lists (unknown, or already invalid: Elasticsearch does not say which).
 	Caveat string
 }
 
@@ -133,8 +134,32 @@ func (c *Clients) invalidateAPIKeys(ctx context.Context, target Target, req APIK
 		a.version = state.current()
 		res, err := a.classifyAPIKeys()
 		res.Version = a.version.String()
+		if err == nil {
+			res.Caveat = unreportedIDs(req.IDs, res)
+		}
 		return res, err
 	}
+}
+
+// unreportedIDs is the caveat for ids the answer lists neither as invalidated nor as previously
+// invalidated: Elasticsearch searches only valid keys, so an id it does not know and the id of a key
+// that was already invalid both come back as nothing, and the answer cannot tell which it was.
+func unreportedIDs(ids []string, res APIKeyResult) string {
+	reported := map[string]bool{}
+	for _, id := range append(append([]string{}, res.InvalidatedIDs...), res.PreviouslyInvalidatedIDs...) {
+		reported[id] = true
+	}
+	missing := 0
+	for _, id := range ids {
+		if !reported[id] {
+			missing++
+		}
+	}
+	if missing == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d of the %d API key ids named were not invalidated by this call: Elasticsearch reports "+
+		"neither ids it does not know nor keys that were already invalid, so either may be the case", missing, len(ids))
 }
 
 // unsupportedAPIKeys is the KindUnsupported error for a request the version cannot take, or nil.

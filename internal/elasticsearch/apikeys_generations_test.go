@@ -162,6 +162,11 @@ func runKeySteps(t *testing.T, scheme, emulated, configured string, steps []keyS
 			g.Expect(invalidated).To(BeTrue(), "%s: %s invalidated", s.name, name)
 		}
 		g.Expect(res.InvalidatedIDs).To(ConsistOf(wantIDs), s.name)
+		if len(req.IDs) > len(wantIDs) {
+			g.Expect(res.Caveat).To(ContainSubstring("were not invalidated by this call"), s.name)
+		} else {
+			g.Expect(res.Caveat).To(BeEmpty(), s.name)
+		}
 		g.Expect(res.PreviouslyInvalidatedIDs).To(BeEmpty(), s.name)
 		g.Expect(res.ErrorCount).To(BeZero(), s.name)
 	}
