@@ -293,3 +293,37 @@ func (a *answer) unsupportedKeyShape(field string) error {
 	e.Type, e.Reason = a.esErr.Type, a.esErr.Reason
 	return e
 }
+
+// APIKeyIDOf derives the id of a leaked API key credential as a responder finds it: the encoded value
+// (base64 of id:api_key, padded or not, as the create API key answer's "encoded" gives it), the same
+// with its "ApiKey " header prefix, or the raw "id:api_key". Surrounding whitespace (a newline from echo)
+// is ignored. The error never repeats the credential, nor any part of it.
+func APIKeyIDOf(leaked string) (string, error) {
+	v := strings.TrimSpace(leaked)
+	if scheme, rest, ok := strings.Cut(v, " "); ok && strings.EqualFold(scheme, "ApiKey") {
+		v = strings.TrimSpace(rest)
+	}
+	id, secret, ok := decodeAPIKey(v)
+	if !ok {
+		id, secret, ok = strings.Cut(v, ":")
+	}
+	if !ok || !validKeyID(id) || secret == "" {
+		return "", newError(KindInvalidRequest, 0, "the API key credential is not an encoded API key (base64 of "+
+			"id:api_key, optionally after \"ApiKey \") nor id:api_key; the value is not shown")
+	}
+	return id, nil
+}
+
+// validKeyID accepts what an API key id can be: Elasticsearch's are 20 base64url characters; ids
+// chosen by other means (tests, the emulator's --api-key) are printable words without spaces or ':'.
+func validKeyID(id string) bool {
+	if id == "" || len(id) > MaxIDBytes {
+		return false
+	}
+	for _, r := range id {
+		if r <= ' ' || r == ':' || r > '~' {
+			return false
+		}
+	}
+	return true
+}
