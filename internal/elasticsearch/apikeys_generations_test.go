@@ -19,6 +19,7 @@ package elasticsearch_test
 import (
 	"context"
 	"encoding/pem"
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -265,4 +266,33 @@ func TestInvalidateAPIKeysFailsWithoutACallForAShapeTheConfiguredVersionCannotTa
 		g.Expect(res.Version).To(Equal(tc.version))
 	}
 	g.Expect(calls).To(BeZero())
+}
+
+func TestInvalidateAPIKeysRedactsTheTargetsCredentialsFromEverythingReturned(t *testing.T) {
+	t.Parallel()
+	g := NewWithT(t)
+	echo := `{"error":{"root_cause":[],"type":"x_content_parse_exception","reason":"bad [` + userPassword + `]"},"status":400}`
+	listed := `{"invalidated_api_keys":["` + userPassword + `"],"previously_invalidated_api_keys":[],"error_count":1,` +
+		`"error_details":[{"type":"exception","reason":"Error invalidating api key","caused_by":{"type":"x","reason":"` + userPassword + `"}}]}`
+	answers := []string{echo, listed}
+	calls := 0
+	srv := startServer(t, "http", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("X-Elastic-Product", "Elasticsearch")
+		w.Header().Set("Content-Type", "application/json")
+		if calls == 0 {
+			w.WriteHeader(http.StatusBadRequest)
+		}
+		_, _ = w.Write([]byte(answers[calls]))
+		calls++
+	}))
+	target := es.Target{URL: srv.URL, Username: userName, Password: userPassword}
+	clients := es.NewClients()
+
+	_, err := clients.InvalidateAPIKeys(context.Background(), target, oneKey)
+	res, _ := clients.InvalidateAPIKeys(context.Background(), target, oneKey)
+
+	g.Expect(es.KindOf(err)).To(Equal(es.KindInvalidRequest))
+	expectNoSecrets(g, err.Error()+fmt.Sprintf("%#v", err), secretsOf(target, es.InvalidateRequest{}))
+	g.Expect(res.InvalidatedIDs).To(Equal([]string{es.Redacted}))
+	g.Expect(res.ErrorDetails[0].CausedBy.Reason).To(Equal(es.Redacted))
 }
