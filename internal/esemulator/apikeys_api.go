@@ -215,7 +215,11 @@ func (e *Emulator) invalidateAPIKeys(req *request) response {
 	if x := e.apiKeysDisabled(); x != nil {
 		return x.response()
 	}
-	return e.runFaulted(req, func(failures int) response { return e.invalidateKeys(q, failures) })
+	resp := e.runFaulted(req, func(failures int) response { return e.invalidateKeys(q, failures) })
+	if _, sent := values[fieldID]; sent && e.version.deprecatedIDField() && !resp.drop && !resp.abandon {
+		resp.addHeader("Warning", e.version.warning("Deprecated field [id] used, replaced by [ids]"))
+	}
+	return resp
 }
 
 // invalidateKeys invalidates the keys q selects, the first failures of them failing as bulk items do

@@ -352,3 +352,23 @@ func TestADisabledAPIKeyServiceRefusesEveryAPIKeyAction(t *testing.T) {
 	g.Expect(f.send(http.MethodGet, "/_security/_authenticate", "", "Authorization", apiKey(apiKeyID, apiKeySecret)).status).
 		To(Equal(http.StatusUnauthorized))
 }
+
+func TestTheDeprecatedIDFieldWarnsFrom710(t *testing.T) {
+	t.Parallel()
+	for version, warns := range map[string]bool{"7.9.3": false, "7.17.29": true} {
+		t.Run(version, func(t *testing.T) {
+			t.Parallel()
+			g := NewWithT(t)
+			f := newFixture(t, esemulator.WithVersion(version))
+
+			r := f.send(http.MethodDelete, apiKeyPath, `{"id":"unknown"}`)
+
+			g.Expect(r.status).To(Equal(http.StatusOK))
+			if warns {
+				g.Expect(r.header.Get("Warning")).To(MatchRegexp(`^299 Elasticsearch-7\.17\.29-[0-9a-f]+ "Deprecated field \[id\] used, replaced by \[ids\]"$`))
+			} else {
+				g.Expect(r.header.Values("Warning")).To(BeEmpty())
+			}
+		})
+	}
+}
