@@ -245,11 +245,12 @@ func (b apiKeyBody) fields() []string {
 	return out
 }
 
-// refusedKeyField is the field of an invalidate API key body the target's parser refused as unknown
-// ("[invalidate_api_key] unknown field [ids], parser not found" before 7.7, "[1:2] [invalidate_api_key]
-// unknown field [ids]" after (u: the wording follows ObjectParser, as for the token API)), or "".
+// refusedKeyField is the field of an invalidate API key body the target's parser refused as unknown in
+// an answer trusted as Elasticsearch's ("[invalidate_api_key] unknown field [ids], parser not found"
+// before 7.7, "[1:2] [invalidate_api_key] unknown field [ids]" after (u: the wording follows
+// ObjectParser, as for the token API)), or "".
 func (a *answer) refusedKeyField() string {
-	if a.status != 400 || a.esErr == nil || a.sent != apiKeyMode {
+	if a.status != 400 || a.esErr == nil || a.sent != apiKeyMode || !a.trusted() {
 		return ""
 	}
 	text := a.esErr.Reason
