@@ -372,3 +372,42 @@ func TestTheDeprecatedIDFieldWarnsFrom710(t *testing.T) {
 		})
 	}
 }
+
+func TestVersion8TakesIDOnlyForCompatibleWith7(t *testing.T) {
+	t.Parallel()
+	g := NewWithT(t)
+	f := newFixture(t, esemulator.WithVersion("8.19.7"))
+	id, _, _ := f.em.CreateAPIKey(samlUser, "old-client")
+	compat := "application/vnd.elasticsearch+json;compatible-with=7"
+
+	plain := f.send(http.MethodDelete, apiKeyPath, `{"id":"`+id+`"}`)
+	v7 := f.send(http.MethodDelete, apiKeyPath, `{"id":"`+id+`"}`, "Content-Type", compat, "Accept", compat)
+
+	g.Expect(plain.status).To(Equal(http.StatusBadRequest))
+	g.Expect(v7.status).To(Equal(http.StatusOK), v7.body)
+	g.Expect(v7.body).To(Equal(keyLists(id)))
+	g.Expect(v7.header.Get("Warning")).To(ContainSubstring("Deprecated field [id] used, replaced by [ids]"))
+}
+
+func TestGetAPIKeysWithManageOwnAPIKeySeesOnlyOwnKeys(t *testing.T) {
+	t.Parallel()
+	g := NewWithT(t)
+	f := newFixture(t)
+	f.em.AddRole("own_keys", "manage_own_api_key")
+	f.em.AddUserWithRoles("ok", "ok-password", "", "own_keys")
+	own, _, _ := f.em.CreateAPIKey("ok", "mine")
+	other, _, _ := f.em.CreateAPIKey(samlUser, "theirs")
+	auth := basic("ok", "ok-password")
+
+	mine := f.send(http.MethodGet, apiKeyPath+"?owner=true", "", "Authorization", auth)
+	theirs := f.send(http.MethodGet, apiKeyPath+"?id="+other, "", "Authorization", auth)
+	all := f.send(http.MethodGet, apiKeyPath, "")
+
+	g.Expect(mine.status).To(Equal(http.StatusOK))
+	g.Expect(mine.body).To(ContainSubstring(`"id":"` + own + `"`))
+	g.Expect(mine.body).NotTo(ContainSubstring(other))
+	g.Expect(theirs.status).To(Equal(http.StatusForbidden))
+	g.Expect(theirs.body).To(ContainSubstring("action [cluster:admin/xpack/security/api_key/get] is unauthorized for user [ok]"))
+	g.Expect(all.body).To(ContainSubstring(own))
+	g.Expect(all.body).To(ContainSubstring(other))
+}
