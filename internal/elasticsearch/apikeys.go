@@ -155,8 +155,13 @@ func unreportedIDs(ids []string, res APIKeyResult) string {
 			missing++
 		}
 	}
-	if missing == 0 {
+	switch {
+	case missing == 0:
 		return ""
+	case res.ErrorCount > 0:
+		return fmt.Sprintf("%d of the %d API key ids named were not invalidated by this call: Elasticsearch failed "+
+			"to invalidate %d key(s) (see the error details), and reports neither ids it does not know nor keys "+
+			"that were already invalid", missing, len(ids), res.ErrorCount)
 	}
 	return fmt.Sprintf("%d of the %d API key ids named were not invalidated by this call: Elasticsearch reports "+
 		"neither ids it does not know nor keys that were already invalid, so either may be the case", missing, len(ids))
