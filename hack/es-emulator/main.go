@@ -37,8 +37,10 @@ import (
 	"github.com/esrevoke/token-revocation-operator/internal/esemulator"
 )
 
-const usageHeader = `es-emulator is a TEST TOOL emulating Elasticsearch's token APIs in memory:
-POST/DELETE /_security/oauth2/token, GET /_security/_authenticate and GET /.
+const usageHeader = `es-emulator is a TEST TOOL emulating Elasticsearch's token APIs, API keys, users and roles in memory:
+POST/DELETE /_security/oauth2/token, POST/PUT/GET/DELETE /_security/api_key,
+PUT/DELETE /_security/user/{name}, PUT/DELETE /_security/role/{name},
+GET /_security/_authenticate and GET /.
 It is not Elasticsearch; never point anything real at it.
 
 Usage: es-emulator [flags]
@@ -135,11 +137,12 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 		fs.PrintDefaults()
 	}
 	fs.StringVar(&cfg.listen, "listen", "127.0.0.1:9200", "address to listen on (\":0\" picks a free port)")
-	fs.Func("user", "`NAME:PASSWORD[:REALM]` of a user holding manage_token (repeatable; realm default_native)",
+	fs.Func("user", "`NAME:PASSWORD[:REALM]` of a superuser (every privilege, manage_token and manage_api_key included; "+
+		"repeatable; realm default_native)",
 		credentialFlag("--user", "NAME:PASSWORD[:REALM]", &cfg.users, &badCredential))
 	fs.Func("api-key", "`ID:KEY` of an API key holding manage_token (repeatable); clients send ApiKey base64(ID:KEY)",
 		credentialFlag("--api-key", "ID:KEY", &cfg.apiKeys, &badCredential))
-	fs.Func("unprivileged-user", "`NAME:PASSWORD` of a user without manage_token (repeatable)",
+	fs.Func("unprivileged-user", "`NAME:PASSWORD` of a user holding no privilege (repeatable)",
 		credentialFlag("--unprivileged-user", "NAME:PASSWORD", &cfg.unprivileged, &badCredential))
 	fs.Func("import-token", "`USER:ACCESS:REFRESH`: store a token as if issued to USER, with chosen token strings "+
 		"(either may be empty to mint one), to replay documentation examples (repeatable)",

@@ -85,7 +85,8 @@ type APIKeyResult struct {
 	ErrorDetails []ErrorCause
 	// Version is as Result.Version.
 	Version string
-	// Caveat is as Result.Caveat; "" if none.
+	// Caveat is as Result.Caveat; "" if none. It is set when ids the request named are missing from both
+	// lists (unknown, or already invalid: Elasticsearch does not say which).
 	Caveat string
 }
 
@@ -133,8 +134,37 @@ func (c *Clients) invalidateAPIKeys(ctx context.Context, target Target, req APIK
 		a.version = state.current()
 		res, err := a.classifyAPIKeys()
 		res.Version = a.version.String()
+		if err == nil {
+			res.Caveat = unreportedIDs(req.IDs, res)
+		}
 		return res, err
 	}
+}
+
+// unreportedIDs is the caveat for ids the answer lists neither as invalidated nor as previously
+// invalidated: Elasticsearch searches only valid keys, so an id it does not know and the id of a key
+// that was already invalid both come back as nothing, and the answer cannot tell which it was.
+func unreportedIDs(ids []string, res APIKeyResult) string {
+	reported := map[string]bool{}
+	for _, id := range append(append([]string{}, res.InvalidatedIDs...), res.PreviouslyInvalidatedIDs...) {
+		reported[id] = true
+	}
+	missing := 0
+	for _, id := range ids {
+		if !reported[id] {
+			missing++
+		}
+	}
+	switch {
+	case missing == 0:
+		return ""
+	case res.ErrorCount > 0:
+		return fmt.Sprintf("%d of the %d API key ids named were not invalidated by this call: Elasticsearch failed "+
+			"to invalidate %d key(s) (see the error details), and reports neither ids it does not know nor keys "+
+			"that were already invalid", missing, len(ids), res.ErrorCount)
+	}
+	return fmt.Sprintf("%d of the %d API key ids named were not invalidated by this call: Elasticsearch reports "+
+		"neither ids it does not know nor keys that were already invalid, so either may be the case", missing, len(ids))
 }
 
 // unsupportedAPIKeys is the KindUnsupported error for a request the version cannot take, or nil.
@@ -220,11 +250,12 @@ func (b apiKeyBody) fields() []string {
 	return out
 }
 
-// refusedKeyField is the field of an invalidate API key body the target's parser refused as unknown
-// ("[invalidate_api_key] unknown field [ids], parser not found" before 7.7, "[1:2] [invalidate_api_key]
-// unknown field [ids]" after (u: the wording follows ObjectParser, as for the token API)), or "".
+// refusedKeyField is the field of an invalidate API key body the target's parser refused as unknown in
+// an answer trusted as Elasticsearch's ("[invalidate_api_key] unknown field [ids], parser not found"
+// before 7.7, "[1:2] [invalidate_api_key] unknown field [ids]" after (u: the wording follows
+// ObjectParser, as for the token API)), or "".
 func (a *answer) refusedKeyField() string {
-	if a.status != 400 || a.esErr == nil || a.sent != apiKeyMode {
+	if a.status != 400 || a.esErr == nil || a.sent != apiKeyMode || !a.trusted() {
 		return ""
 	}
 	text := a.esErr.Reason
@@ -267,4 +298,38 @@ func (a *answer) unsupportedKeyShape(field string) error {
 	e := newError(KindUnsupported, a.status, withHint(a.describe(), hint))
 	e.Type, e.Reason = a.esErr.Type, a.esErr.Reason
 	return e
+}
+
+// APIKeyIDOf derives the id of a leaked API key credential as a responder finds it: the encoded value
+// (base64 of id:api_key, padded or not, as the create API key answer's "encoded" gives it), the same
+// with its "ApiKey " header prefix, or the raw "id:api_key". Surrounding whitespace (a newline from echo)
+// is ignored. The error never repeats the credential, nor any part of it.
+func APIKeyIDOf(leaked string) (string, error) {
+	v := strings.TrimSpace(leaked)
+	if scheme, rest, ok := strings.Cut(v, " "); ok && strings.EqualFold(scheme, "ApiKey") {
+		v = strings.TrimSpace(rest)
+	}
+	id, secret, ok := decodeAPIKey(v)
+	if !ok {
+		id, secret, ok = strings.Cut(v, ":")
+	}
+	if !ok || !validKeyID(id) || secret == "" {
+		return "", newError(KindInvalidRequest, 0, "the API key credential is not an encoded API key (base64 of "+
+			"id:api_key, optionally after \"ApiKey \") nor id:api_key; the value is not shown")
+	}
+	return id, nil
+}
+
+// validKeyID accepts what an API key id can be: Elasticsearch's are 20 base64url characters; ids
+// chosen by other means (tests, the emulator's --api-key) are printable words without spaces or ':'.
+func validKeyID(id string) bool {
+	if id == "" || len(id) > MaxIDBytes {
+		return false
+	}
+	for _, r := range id {
+		if r <= ' ' || r == ':' || r > '~' {
+			return false
+		}
+	}
+	return true
 }

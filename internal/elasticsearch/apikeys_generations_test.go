@@ -19,6 +19,7 @@ package elasticsearch_test
 import (
 	"context"
 	"encoding/pem"
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -162,6 +163,11 @@ func runKeySteps(t *testing.T, scheme, emulated, configured string, steps []keyS
 			g.Expect(invalidated).To(BeTrue(), "%s: %s invalidated", s.name, name)
 		}
 		g.Expect(res.InvalidatedIDs).To(ConsistOf(wantIDs), s.name)
+		if len(req.IDs) > len(wantIDs) {
+			g.Expect(res.Caveat).To(ContainSubstring("were not invalidated by this call"), s.name)
+		} else {
+			g.Expect(res.Caveat).To(BeEmpty(), s.name)
+		}
 		g.Expect(res.PreviouslyInvalidatedIDs).To(BeEmpty(), s.name)
 		g.Expect(res.ErrorCount).To(BeZero(), s.name)
 	}
@@ -260,4 +266,79 @@ func TestInvalidateAPIKeysFailsWithoutACallForAShapeTheConfiguredVersionCannotTa
 		g.Expect(res.Version).To(Equal(tc.version))
 	}
 	g.Expect(calls).To(BeZero())
+}
+
+func TestInvalidateAPIKeysRedactsTheTargetsCredentialsFromEverythingReturned(t *testing.T) {
+	t.Parallel()
+	g := NewWithT(t)
+	echo := `{"error":{"root_cause":[],"type":"x_content_parse_exception","reason":"bad [` + userPassword + `]"},"status":400}`
+	listed := `{"invalidated_api_keys":["` + userPassword + `"],"previously_invalidated_api_keys":[],"error_count":1,` +
+		`"error_details":[{"type":"exception","reason":"Error invalidating api key","caused_by":{"type":"x","reason":"` + userPassword + `"}}]}`
+	answers := []string{echo, listed}
+	calls := 0
+	srv := startServer(t, "http", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("X-Elastic-Product", "Elasticsearch")
+		w.Header().Set("Content-Type", "application/json")
+		if calls == 0 {
+			w.WriteHeader(http.StatusBadRequest)
+		}
+		_, _ = w.Write([]byte(answers[calls]))
+		calls++
+	}))
+	target := es.Target{URL: srv.URL, Username: userName, Password: userPassword}
+	clients := es.NewClients()
+
+	_, err := clients.InvalidateAPIKeys(context.Background(), target, oneKey)
+	res, _ := clients.InvalidateAPIKeys(context.Background(), target, oneKey)
+
+	g.Expect(es.KindOf(err)).To(Equal(es.KindInvalidRequest))
+	expectNoSecrets(g, err.Error()+fmt.Sprintf("%#v", err), secretsOf(target, es.InvalidateRequest{}))
+	g.Expect(res.InvalidatedIDs).To(Equal([]string{es.Redacted}))
+	g.Expect(res.ErrorDetails[0].CausedBy.Reason).To(Equal(es.Redacted))
+}
+
+func TestInvalidateAPIKeysClassifiesTheEmulatorsFaults(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		fault    esemulator.Fault
+		kind     es.Kind
+		contains string
+		partial  bool
+	}{
+		{"a 503", esemulator.Fault{Status: http.StatusServiceUnavailable}, es.KindUnavailable, "unable to perform requested action", false},
+		{"a 429", esemulator.Fault{Status: http.StatusTooManyRequests}, es.KindUnavailable, "overloaded", false},
+		{"a proxy's 502", esemulator.Fault{Status: http.StatusBadGateway}, es.KindUnavailable, "not Elasticsearch's", false},
+		{"a dropped connection", esemulator.Fault{Drop: true}, es.KindUnavailable, "", false},
+		{"a timeout", esemulator.Fault{Delay: 2 * time.Second}, es.KindUnavailable, "timed out", false},
+		{"garbage", esemulator.Fault{Garbage: true}, es.KindUnavailable, "not an invalidate API key response", false},
+		{"no product header", esemulator.Fault{NoProductHeader: true}, es.KindUnavailable, "X-Elastic-Product", false},
+		{"a partial failure", esemulator.Fault{PartialErrors: 1}, "", "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			g := NewWithT(t)
+			c := newCluster(t, "http")
+			id, _, _ := c.em.CreateAPIKey(userName, "k")
+			c.em.InjectFaults(tt.fault)
+			target := c.target(basicAuth)
+			target.Timeout, target.Version = 500*time.Millisecond, "8.19.7"
+
+			res, err := es.NewClients().InvalidateAPIKeys(context.Background(), target, es.APIKeyRequest{IDs: []string{id}})
+
+			g.Expect(es.KindOf(err)).To(Equal(tt.kind), "%v", err)
+			if tt.kind != "" {
+				g.Expect(err.Error()).To(ContainSubstring(tt.contains))
+				g.Expect(es.IsRetryable(tt.kind)).To(BeTrue())
+				return
+			}
+			g.Expect(res.ErrorCount).To(Equal(int64(1)))
+			g.Expect(res.InvalidatedIDs).To(BeEmpty())
+			g.Expect(res.ErrorDetails).To(HaveLen(1))
+			g.Expect(res.ErrorDetails[0].CausedBy.Type).To(Equal("document_missing_exception"))
+			g.Expect(res.Caveat).To(ContainSubstring("1 of the 1 API key ids named were not invalidated by this call: " +
+				"Elasticsearch failed to invalidate 1 key(s)"))
+		})
+	}
 }

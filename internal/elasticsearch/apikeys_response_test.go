@@ -17,6 +17,7 @@ limitations under the License.
 package elasticsearch_test
 
 import (
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/http"
@@ -176,4 +177,47 @@ func FuzzParseAPIKeyInvalidateResponse(f *testing.F) {
 		}
 		checkErrorBounds(t, e)
 	})
+}
+
+func TestAPIKeyIDOfReadsALeakedCredentialInEveryForm(t *testing.T) {
+	t.Parallel()
+	const id, key = "VuaCfGcBCdbkQm-e5aOx", "ui2lp2axTNmsyakw9tvNnw"
+	encoded := base64.StdEncoding.EncodeToString([]byte(id + ":" + key))
+	valid := map[string]string{
+		"the encoded value":             encoded,
+		"with a trailing newline":       encoded + "\n",
+		"after the ApiKey scheme":       "ApiKey " + encoded,
+		"after a lower-case scheme":     "apikey  " + encoded,
+		"unpadded":                      strings.TrimRight(base64.StdEncoding.EncodeToString([]byte(id+":"+key+"x")), "="),
+		"as id:api_key":                 id + ":" + key,
+		"as id:api_key with whitespace": "  " + id + ":" + key + "\r\n",
+	}
+	for name, v := range valid {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			g := NewWithT(t)
+
+			got, err := es.APIKeyIDOf(v)
+
+			g.Expect(err).NotTo(HaveOccurred())
+			g.Expect(got).To(Equal(id))
+		})
+	}
+	for name, v := range map[string]string{
+		"empty": "", "a bare id": id, "a bare secret in base64": base64.StdEncoding.EncodeToString([]byte(key)),
+		"no id": ":" + key, "no key": id + ":", "a Bearer token": "Bearer " + encoded[:20],
+	} {
+		t.Run("refuses "+name, func(t *testing.T) {
+			t.Parallel()
+			g := NewWithT(t)
+
+			_, err := es.APIKeyIDOf(v)
+
+			g.Expect(es.KindOf(err)).To(Equal(es.KindInvalidRequest))
+			g.Expect(err.Error()).NotTo(ContainSubstring(key))
+			if v != "" {
+				g.Expect(err.Error()).NotTo(ContainSubstring(v))
+			}
+		})
+	}
 }

@@ -40,7 +40,10 @@ limitations under the License.
 //
 // A request the known version cannot take fails as KindUnsupported before any call (owner before 7.4,
 // more than one id before 7.10); a single id goes as "id" to a cluster known to be older than 7.10, else
-// as "ids", and again as "id" once if the cluster's parser refuses "ids".
+// as "ids", and again as "id" once if the cluster's parser refuses "ids". Named ids missing from both
+// lists are unknown or were already invalid, which Elasticsearch does not tell apart: APIKeyResult.Caveat
+// says so. A disabled API key service is KindAPIKeyServiceDisabled. APIKeyIDOf reads a leaked key's id
+// from the forms a responder finds it in.
 //
 // A Target's Version, when set, decides the path, how answers are read, and which requests fail as
 // KindUnsupported before any call. Otherwise what is known is learned from the answers themselves, never

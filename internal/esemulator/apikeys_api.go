@@ -108,13 +108,16 @@ func (r keyRequest) idErrors() []string {
 		strings.Join(blank, ", ") + "]"}
 }
 
-// validate is InvalidateApiKeyRequest.validate() in the emulated version: 6.7–7.3 without owner,
-// 7.4–7.9 with it (both naming "api key id"), 7.10 and later naming "api key id(s)" (the 6.7–7.3 and
-// 7.4–7.9 wordings follow the high-level REST client's copies of the checks, unverified on the server (u)).
+// validate is InvalidateApiKeyRequest.validate() in the emulated version: 6.7–7.3 its first form
+// (legacySelectionErrors), 7.4–7.9 with owner, naming "api key id", 7.10 and later naming "api key id(s)"
+// and checking "ids" (the 7.4 boundary of the wording follows the owner field (u)).
 func (v esVersion) validateKeyRequest(r keyRequest) []string {
 	var errs []string
 	if v.apiKeyIDList() && !v.idsCheckedWhileParsing() {
 		errs = r.idErrors()
+	}
+	if !v.manageOwnAPIKey() {
+		return legacySelectionErrors(r)
 	}
 	return append(errs, v.selectionErrors(r)...)
 }
@@ -140,6 +143,30 @@ func (v esVersion) selectionErrors(r keyRequest) []string {
 	}
 	if hasID && hasText(r.name) {
 		errs = append(errs, fmt.Sprintf("only one of [%s, api key name] can be specified", ids))
+	}
+	return errs
+}
+
+// legacySelectionErrors is 6.7–7.3's InvalidateApiKeyRequest.validate() (x-pack core
+// security/action/InvalidateApiKeyRequest.java): its wording, and its habit of starting a new
+// ValidationException (addValidationError(msg, null)) for the first and the id checks, which drops
+// the errors found before them.
+func legacySelectionErrors(r keyRequest) []string {
+	id := len(r.ids) > 0 && hasText(r.ids[0])
+	var errs []string
+	if !hasText(r.realmName) && !hasText(r.username) && !id && !hasText(r.name) {
+		errs = []string{"One of [api key id, api key name, username, realm name] must be specified"}
+	}
+	switch {
+	case hasText(r.realmName) || hasText(r.username):
+		if id {
+			errs = []string{"api key id must not be specified when username or realm name is specified"}
+		}
+		if hasText(r.name) {
+			errs = append(errs, "api key name must not be specified when username or realm name is specified")
+		}
+	case id && hasText(r.name):
+		errs = []string{"api key name must not be specified when api key id is specified"}
 	}
 	return errs
 }
@@ -188,7 +215,11 @@ func (e *Emulator) invalidateAPIKeys(req *request) response {
 	if x := e.apiKeysDisabled(); x != nil {
 		return x.response()
 	}
-	return e.runFaulted(req, func(failures int) response { return e.invalidateKeys(q, failures) })
+	resp := e.runFaulted(req, func(failures int) response { return e.invalidateKeys(q, failures) })
+	if _, sent := values[fieldID]; sent && e.version.deprecatedIDField() && !resp.drop && !resp.abandon {
+		resp.addHeader("Warning", e.version.warning("Deprecated field [id] used, replaced by [ids]"))
+	}
+	return resp
 }
 
 // invalidateKeys invalidates the keys q selects, the first failures of them failing as bulk items do

@@ -178,6 +178,11 @@ func TestInvalidateAPIKeyValidationFollowsEachGeneration(t *testing.T) {
 			"Validation Failed: 1: One of [api key id, api key name, username, realm name] must be specified if [owner] flag is false;"},
 		{"7.3.2", `{"owner":true}`, 400, "x_content_parse_exception", "[1:2] [invalidate_api_key] unknown field [owner], parser not found"},
 		{"6.8.23", `{"id":"a","name":"b"}`, 400, "action_request_validation_exception",
+			"Validation Failed: 1: api key name must not be specified when api key id is specified;"},
+		{"7.3.2", `{"id":"a","name":"b","username":"u"}`, 400, "action_request_validation_exception",
+			"Validation Failed: 1: api key id must not be specified when username or realm name is specified;" +
+				"2: api key name must not be specified when username or realm name is specified;"},
+		{"7.9.3", `{"id":"a","name":"b"}`, 400, "action_request_validation_exception",
 			"Validation Failed: 1: only one of [api key id, api key name] can be specified;"},
 		{"6.8.23", `{"username":""}`, 400, "action_request_validation_exception",
 			"Validation Failed: 1: One of [api key id, api key name, username, realm name] must be specified;"},
@@ -346,4 +351,63 @@ func TestADisabledAPIKeyServiceRefusesEveryAPIKeyAction(t *testing.T) {
 	}
 	g.Expect(f.send(http.MethodGet, "/_security/_authenticate", "", "Authorization", apiKey(apiKeyID, apiKeySecret)).status).
 		To(Equal(http.StatusUnauthorized))
+}
+
+func TestTheDeprecatedIDFieldWarnsFrom710(t *testing.T) {
+	t.Parallel()
+	for version, warns := range map[string]bool{"7.9.3": false, "7.17.29": true} {
+		t.Run(version, func(t *testing.T) {
+			t.Parallel()
+			g := NewWithT(t)
+			f := newFixture(t, esemulator.WithVersion(version))
+
+			r := f.send(http.MethodDelete, apiKeyPath, `{"id":"unknown"}`)
+
+			g.Expect(r.status).To(Equal(http.StatusOK))
+			if warns {
+				g.Expect(r.header.Get("Warning")).To(MatchRegexp(`^299 Elasticsearch-7\.17\.29-[0-9a-f]+ "Deprecated field \[id\] used, replaced by \[ids\]"$`))
+			} else {
+				g.Expect(r.header.Values("Warning")).To(BeEmpty())
+			}
+		})
+	}
+}
+
+func TestVersion8TakesIDOnlyForCompatibleWith7(t *testing.T) {
+	t.Parallel()
+	g := NewWithT(t)
+	f := newFixture(t, esemulator.WithVersion("8.19.7"))
+	id, _, _ := f.em.CreateAPIKey(samlUser, "old-client")
+	compat := "application/vnd.elasticsearch+json;compatible-with=7"
+
+	plain := f.send(http.MethodDelete, apiKeyPath, `{"id":"`+id+`"}`)
+	v7 := f.send(http.MethodDelete, apiKeyPath, `{"id":"`+id+`"}`, "Content-Type", compat, "Accept", compat)
+
+	g.Expect(plain.status).To(Equal(http.StatusBadRequest))
+	g.Expect(v7.status).To(Equal(http.StatusOK), v7.body)
+	g.Expect(v7.body).To(Equal(keyLists(id)))
+	g.Expect(v7.header.Get("Warning")).To(ContainSubstring("Deprecated field [id] used, replaced by [ids]"))
+}
+
+func TestGetAPIKeysWithManageOwnAPIKeySeesOnlyOwnKeys(t *testing.T) {
+	t.Parallel()
+	g := NewWithT(t)
+	f := newFixture(t)
+	f.em.AddRole("own_keys", "manage_own_api_key")
+	f.em.AddUserWithRoles("ok", "ok-password", "", "own_keys")
+	own, _, _ := f.em.CreateAPIKey("ok", "mine")
+	other, _, _ := f.em.CreateAPIKey(samlUser, "theirs")
+	auth := basic("ok", "ok-password")
+
+	mine := f.send(http.MethodGet, apiKeyPath+"?owner=true", "", "Authorization", auth)
+	theirs := f.send(http.MethodGet, apiKeyPath+"?id="+other, "", "Authorization", auth)
+	all := f.send(http.MethodGet, apiKeyPath, "")
+
+	g.Expect(mine.status).To(Equal(http.StatusOK))
+	g.Expect(mine.body).To(ContainSubstring(`"id":"` + own + `"`))
+	g.Expect(mine.body).NotTo(ContainSubstring(other))
+	g.Expect(theirs.status).To(Equal(http.StatusForbidden))
+	g.Expect(theirs.body).To(ContainSubstring("action [cluster:admin/xpack/security/api_key/get] is unauthorized for user [ok]"))
+	g.Expect(all.body).To(ContainSubstring(own))
+	g.Expect(all.body).To(ContainSubstring(other))
 }

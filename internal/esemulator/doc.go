@@ -75,15 +75,18 @@ limitations under the License.
 //	                 privileges as they were (role_descriptors accepted, not applied (u))
 //	  invalidate     6.7–7.3: id, name, realm_name, username; 7.4+: owner; 7.10+: ids (a list, or one
 //	                 string); 7.10–7.17 also id (not with ids: "Must use either [id] or [ids], not both
-//	                 at the same time"); 8.x: id only for compatible-with=7; 9.x never (8)
-//	  validation     "Validation Failed: n: ..." (8): One of [api key id, api key name, username, realm
-//	                 name] must be specified (6.7–7.3; "... if [owner] flag is false" from 7.4; "api key
-//	                 id(s)" from 7.10); username or realm name must not be specified when the api key id
-//	                 [(s)] or api key name is [are, 7.10+] specified; neither username nor realm-name may
-//	                 be specified when invalidating owned API keys (7.4+); only one of [api key id[(s)],
-//	                 api key name] can be specified; Field [ids] cannot be an empty array / must not
-//	                 contain blank id, but got blank id[s] at index position[s]: [i, ...] (7.10–7.17 in
-//	                 validate, 8.x+ while parsing, wrapped as a parse error (u)). 6.7–7.9 wording (u)
+//	                 at the same time"); 8.x: id only for compatible-with=7; 9.x never (8); from
+//	                 7.11 (u) "id" adds a Warning: Deprecated field [id] used, replaced by [ids] (PR #66317)
+//	  validation     "Validation Failed: n: ..." (8). 6.7–7.3: One of [api key id, api key name, username,
+//	                 realm name] must be specified; api key id (name) must not be specified when username
+//	                 or realm name is specified; api key name must not be specified when api key id is
+//	                 specified (the id checks restart the list). 7.4+: "... must be specified if [owner]
+//	                 flag is false"; username or realm name must not be specified when the api key id or
+//	                 api key name is specified; neither username nor realm-name may be specified when
+//	                 invalidating owned API keys; only one of [api key id, api key name] can be specified.
+//	                 7.10+: "api key id(s)", "... are specified"; Field [ids] cannot be an empty array /
+//	                 must not contain blank id, but got blank id[s] at index position[s]: [i, ...]
+//	                 (7.10–7.17 in validate, 8.x+ while parsing, wrapped as a parse error (u: 8.0))
 //	  invalidate     {"invalidated_api_keys":[ids],"previously_invalidated_api_keys":[ids],"error_count":n
 //	  answer         [,"error_details"]}; unknown ids and keys already invalidated: 200 with empty lists
 //	                 (the search skips invalidated keys), never 404 (9)

@@ -267,6 +267,14 @@ func (v esVersion) apiKeyIDList() bool {
 	return v.atLeast(7, 10, 0)
 }
 
+// deprecatedIDField: a body with "id" gets a deprecation Warning from 7.11 (PR #66317, "Deprecate the
+// id field for the InvalidateApiKey API", 7.x backport #66670 in December 2020: 7.11 (u)), and in 8.x
+// for compatible-with=7 (ParseField("id").withAllDeprecated("ids")); the text follows ParseField's
+// "Deprecated field [id] used, replaced by [ids]" (u: any location prefix).
+func (v esVersion) deprecatedIDField() bool {
+	return v.atLeast(7, 11, 0)
+}
+
 // idsCheckedWhileParsing: 8.x checks "ids" (not empty, no blank id) in InvalidateApiKeyRequest's
 // constructor, so a refusal comes wrapped as a parse error; 7.10–7.17 check it in validate(), with the
 // other validation errors. Unverified: 8.0 as the boundary (u).

@@ -75,7 +75,7 @@ var routes = map[string]route{
 	"/_security/user/{name}": {handlers: map[string]handlerFunc{
 		http.MethodPut: (*Emulator).putUser, http.MethodPost: (*Emulator).putUser, http.MethodDelete: (*Emulator).deleteUser}},
 	"/_security/role/{name}": {handlers: map[string]handlerFunc{
-		http.MethodPut: (*Emulator).putRole, http.MethodPost: (*Emulator).putRole}},
+		http.MethodPut: (*Emulator).putRole, http.MethodPost: (*Emulator).putRole, http.MethodDelete: (*Emulator).deleteRole}},
 	"/_xpack/security/_authenticate": {current: "/_security/_authenticate", handlers: map[string]handlerFunc{
 		http.MethodGet: (*Emulator).authenticateInfo}},
 	"/_xpack/security/oauth2/token": {current: "/_security/oauth2/token", handlers: map[string]handlerFunc{

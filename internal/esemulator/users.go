@@ -26,6 +26,7 @@ const (
 	actionPutUser    = "cluster:admin/xpack/security/user/put"
 	actionDeleteUser = "cluster:admin/xpack/security/user/delete"
 	actionPutRole    = "cluster:admin/xpack/security/role/put"
+	actionDeleteRole = "cluster:admin/xpack/security/role/delete"
 )
 
 // minPasswordLength is Validation.Users.MIN_PASSWD_LENGTH, the native realm's shortest password.
@@ -93,12 +94,30 @@ func (e *Emulator) putUser(req *request) response {
 // (RestDeleteUserAction answers NOT_FOUND when nothing was deleted). The user's API keys and tokens
 // stay valid, as in Elasticsearch: deleting a user revokes nothing.
 func (e *Emulator) deleteUser(req *request) response {
-	if x := e.authorizeSecurity(actionDeleteUser, req.who); x != nil {
+	return e.deleteNamed(req, actionDeleteUser, func() bool {
+		_, found := e.users[req.param]
+		delete(e.users, req.param)
+		return found
+	})
+}
+
+// deleteRole serves DELETE /_security/role/{name}, answering as deleteUser does (RestDeleteRoleAction).
+// Users keep the role's name; it grants nothing from then on.
+func (e *Emulator) deleteRole(req *request) response {
+	return e.deleteNamed(req, actionDeleteRole, func() bool {
+		_, found := e.roles[req.param]
+		delete(e.roles, req.param)
+		return found
+	})
+}
+
+// deleteNamed authorizes a delete, runs remove under e.mu, and answers {"found": b}, 404 when false.
+func (e *Emulator) deleteNamed(req *request, action string, remove func() bool) response {
+	if x := e.authorizeSecurity(action, req.who); x != nil {
 		return x.response()
 	}
 	e.mu.Lock()
-	_, found := e.users[req.param]
-	delete(e.users, req.param)
+	found := remove()
 	e.mu.Unlock()
 	status := http.StatusOK
 	if !found {
