@@ -65,6 +65,7 @@ type options struct {
 	enableHTTP2          bool
 	webhook              webhookFlags
 	maxConcurrent        int
+	maxCallsPerTarget    int
 	allowCrossNamespace  bool
 	watchNamespaces      watchNamespaces
 	kubeAPIQPS           float64
@@ -92,7 +93,10 @@ func parseFlags(fs *flag.FlagSet, args []string) (options, error) {
 		"If set, HTTP/2 is enabled for the metrics and webhook servers (off by default: HTTP/2 Rapid Reset CVEs).")
 	o.webhook.bind(fs)
 	fs.IntVar(&o.maxConcurrent, "max-concurrent-reconciles", 64,
-		"How many TokenRevocations are handled at once (at least 1). Reconciles wait on Elasticsearch, so this can exceed the CPU count.")
+		"How many revocations of each kind are handled at once (at least 1). Reconciles wait on Elasticsearch, so this can exceed the CPU count.")
+	fs.IntVar(&o.maxCallsPerTarget, "max-calls-per-target", controllers.DefaultCallsPerTarget,
+		"Invalidate calls in flight to one Elasticsearch cluster at once, across every revocation: a long token list "+
+			"cannot flood a cluster or starve single revocations.")
 	fs.Float64Var(&o.kubeAPIQPS, "kube-api-qps", -1,
 		"Requests per second the manager may make to the Kubernetes API server; -1 means no client-side limit, "+
 			"leaving it to the API server's priority and fairness (a revocation answered at once makes one status write and one event).")
@@ -165,6 +169,7 @@ func main() {
 		},
 		Retry:                   o.retry,
 		MaxConcurrentReconciles: o.maxConcurrent,
+		Limiter:                 controllers.NewTargetLimiter(o.maxCallsPerTarget),
 		Key:                     key,
 		Audit:                   newAuditLogger(),
 	}

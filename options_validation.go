@@ -48,6 +48,7 @@ func (o options) validate() error {
 			o.retry.BaseDelay, o.retry.MaxDelay))
 	}
 	atLeastOne("max-concurrent-reconciles", o.maxConcurrent)
+	atLeastOne("max-calls-per-target", o.maxCallsPerTarget)
 	atLeastOne("max-partial-attempts", o.maxPartialAttempts)
 	if o.maxPartialAttempts > math.MaxInt32 {
 		problems = append(problems, fmt.Errorf("--max-partial-attempts must be at most %d, got %d", math.MaxInt32, o.maxPartialAttempts))

@@ -83,11 +83,13 @@ func (k apiKeyKind) prepare(ctx context.Context, rev *securityv1alpha1.ApiKeyRev
 		rev.Status.EncodedKeyId = id
 		request.IDs = []string{id}
 	}
-	return func(ctx context.Context, target elasticsearch.Target) (answer, error) {
-		result, err := k.es.InvalidateAPIKeys(ctx, target, request)
-		a := apiKeyAnswer(result)
-		a.caveat = joinCaveats(a.caveat, unmatchedIDs(request.IDs, result))
-		return a, err
+	return func(ctx context.Context, target elasticsearch.Target, env callEnv) (answer, error) {
+		return env.limited(ctx, target.URL, func() (answer, error) {
+			result, err := k.es.InvalidateAPIKeys(ctx, target, request)
+			a := apiKeyAnswer(result)
+			a.caveat = joinCaveats(a.caveat, unmatchedIDs(request.IDs, result))
+			return a, err
+		})
 	}, nil
 }
 

@@ -103,8 +103,9 @@ func TestALeakedKeyGivenAsFoundIsInvalidatedByItsIDAndNoLongerAuthenticates(t *t
 			g.Expect(h.authenticateWithAPIKey(g, encoded)).To(Equal(http.StatusUnauthorized))
 			g.Expect(h.authenticateWithAPIKey(g, otherEncoded)).To(Equal(http.StatusOK), "the user's other key %s", other)
 
-			var events []string
-			for _, e := range h.expectEventReasons(rev, EventRevoked) {
+			recorded := h.expectEventReasons(rev, EventRevoked)
+			events := make([]string, 0, len(recorded))
+			for _, e := range recorded {
 				events = append(events, e.Note)
 			}
 			status, err := yaml.Marshal(rev)
@@ -122,7 +123,7 @@ func TestEveryKeyOfACompromisedUserIsInvalidatedAndNoOtherUsers(t *testing.T) {
 	h := newHarness(t, nil)
 	h.es.AddUser("myuser", "myuser-password", "saml1")
 	h.es.AddUser("bystander", "bystander-password", "saml1")
-	var mine []string
+	mine := make([]string, 0, 3)
 	for _, name := range []string{"laptop", "ci", "backup"} {
 		id, _, _ := h.es.CreateAPIKey("myuser", name)
 		mine = append(mine, id)

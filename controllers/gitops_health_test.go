@@ -233,7 +233,7 @@ func TestArgoCDHealthCheckIsInstalledUnderTheKeyArgoCDLooksUp(t *testing.T) {
 	g.Expect(yaml.Unmarshal(content, &component)).To(Succeed())
 
 	// Argo CD's key for a custom health check is resource.customizations.health.<group>_<kind>.
-	var files []string
+	files := make([]string, 0, 2)
 	for _, kind := range []string{"TokenRevocation", "ApiKeyRevocation"} {
 		key := fmt.Sprintf("resource.customizations.health.%s_%s", securityv1alpha1.GroupVersion.Group, kind)
 		files = append(files, key+"="+filepath.Base(argoHealthScript))

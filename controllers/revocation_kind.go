@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/go-logr/logr"
 	"github.com/prometheus/client_golang/prometheus"
 
 	securityv1alpha1 "github.com/esrevoke/token-revocation-operator/api/v1alpha1"
@@ -49,8 +50,28 @@ type revocationKind[T securityv1alpha1.Revocation] interface {
 	auditValues(rev T) []any
 }
 
-// invalidateCall makes one invalidate call to target.
-type invalidateCall func(ctx context.Context, target elasticsearch.Target) (answer, error)
+// invalidateCall makes one invalidate call to target, or, for a list, one call per listed
+// credential; env is what the machinery lends it for that.
+type invalidateCall func(ctx context.Context, target elasticsearch.Target, env callEnv) (answer, error)
+
+// callEnv is what the machinery lends a call: the per-target limit on calls in flight, and, for
+// a call that makes many, a way to record its progress.
+type callEnv struct {
+	limiter *TargetLimiter
+	// audit is the revocation's audit log, for a call that logs each of its calls.
+	audit logr.Logger
+	// recordProgress writes the revocation's status as the call has changed it so far, with
+	// optimistic locking; after an error the call must stop making calls.
+	recordProgress func(ctx context.Context) error
+}
+
+// failure is why a revocation can never be sent: prepare returns it, and the revocation fails
+// for good without any call (a list that cannot be read as tokens, for example).
+type failure struct {
+	reason, message string
+}
+
+func (f *failure) Error() string { return f.message }
 
 // answer is what an Elasticsearch invalidate call reported, in the terms every kind shares.
 // An answer that comes with an error carries only version.

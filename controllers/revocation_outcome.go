@@ -17,6 +17,7 @@ limitations under the License.
 package controllers
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -45,6 +46,11 @@ func applyAnswer[T securityv1alpha1.Revocation](k revocationKind[T], rev T, a an
 	}
 	if callErr == nil {
 		return applyResult(k, rev, a, policy, now, earlier)
+	}
+	var final *failure
+	if errors.As(callErr, &final) {
+		markFailed(rev, final.reason, final.message, now)
+		return 0
 	}
 	kind := elasticsearch.KindOf(callErr)
 	if reason, final := finalFailures[kind]; final {

@@ -20,6 +20,7 @@ package controllers
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/go-logr/logr"
@@ -53,6 +54,8 @@ type Machinery struct {
 	Retry RetryPolicy
 	// MaxConcurrentReconciles is the number of revocations of one kind handled at once.
 	MaxConcurrentReconciles int
+	// Limiter bounds the calls in flight to each target, across every revocation; nil for no limit.
+	Limiter *TargetLimiter
 	// Key is the installation key: it fingerprints secrets and verifies admission signatures.
 	Key *installation.Key
 	// Audit receives one line per Elasticsearch call and per outcome, never sampled; when unset,
@@ -171,6 +174,11 @@ func (r *revocationReconciler[T]) reconcileRevocation(ctx context.Context, rev T
 		return r.handleUnresolved(rev, err, now)
 	}
 	call, err := r.kind.prepare(ctx, rev)
+	var final *failure
+	if errors.As(err, &final) {
+		markFailed(rev, final.reason, final.message, now)
+		return ctrl.Result{}, nil
+	}
 	if err != nil {
 		return r.handleUnresolved(rev, err, now)
 	}
@@ -185,7 +193,8 @@ func (r *revocationReconciler[T]) reconcileRevocation(ctx context.Context, rev T
 		}
 	}
 	started := r.Clock.Now()
-	a, callErr := call(ctx, target)
+	a, callErr := call(ctx, target, callEnv{limiter: r.Limiter, audit: r.auditLog(ctx, rev, who),
+		recordProgress: func(ctx context.Context) error { return status.writeAhead(ctx, rev) }})
 	callErr = targets.WithCredentialHint(callErr, target)
 	observeCall(r.kind.names(), r.Clock.Since(started), a, callErr)
 	wait := applyAnswer(r.kind, rev, a, callErr, r.Retry, r.Clock.Now(), earlier)

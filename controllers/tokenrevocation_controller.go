@@ -18,6 +18,7 @@ package controllers
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"k8s.io/utils/ptr"
@@ -62,14 +63,24 @@ func (tokenKind) newObject() *securityv1alpha1.TokenRevocation {
 // prepare builds the invalidate request, reading tokens from their Secrets, and records the
 // token's fingerprint.
 func (k tokenKind) prepare(ctx context.Context, rev *securityv1alpha1.TokenRevocation) (invalidateCall, error) {
+	if ref, field, refresh := listRef(&rev.Spec); ref != nil {
+		list, err := k.readList(ctx, rev, ref, field)
+		if err != nil {
+			return nil, err
+		}
+		list.refresh = refresh
+		return k.listCall(rev, list), nil
+	}
 	request, err := k.request(ctx, rev)
 	if err != nil {
 		return nil, err
 	}
 	rev.Status.TokenFingerprint = k.machinery.Key.Fingerprint(request.Token + request.RefreshToken)
-	return func(ctx context.Context, target elasticsearch.Target) (answer, error) {
-		result, err := k.es.Invalidate(ctx, target, request)
-		return tokenAnswer(result), err
+	return func(ctx context.Context, target elasticsearch.Target, env callEnv) (answer, error) {
+		return env.limited(ctx, target.URL, func() (answer, error) {
+			result, err := k.es.Invalidate(ctx, target, request)
+			return tokenAnswer(result), err
+		})
 	}, nil
 }
 
@@ -115,4 +126,40 @@ func (tokenKind) totals(rev *securityv1alpha1.TokenRevocation) (invalidated, pre
 
 func (tokenKind) auditValues(rev *securityv1alpha1.TokenRevocation) []any {
 	return []any{"tokenFingerprint", rev.Status.TokenFingerprint}
+}
+
+// listRef is the list Secret a spec names, if any: the field, and whether it lists refresh tokens.
+func listRef(spec *securityv1alpha1.TokenRevocationSpec) (*securityv1alpha1.SecretKeySelector, string, bool) {
+	switch {
+	case spec.TokenListSecretRef != nil:
+		return spec.TokenListSecretRef, "spec.tokenListSecretRef", false
+	case spec.RefreshTokenListSecretRef != nil:
+		return spec.RefreshTokenListSecretRef, "spec.refreshTokenListSecretRef", true
+	}
+	return nil, "", false
+}
+
+// readList reads a list from its Secret and records its fingerprint and size; a list that changed
+// since the revocation began fails it, since its progress no longer matches the list.
+func (k tokenKind) readList(ctx context.Context, rev *securityv1alpha1.TokenRevocation,
+	ref *securityv1alpha1.SecretKeySelector, field string) (tokenList, error) {
+	value, err := k.machinery.Targets.SecretValue(ctx, rev.Namespace, ref, field)
+	if err != nil {
+		return tokenList{}, err
+	}
+	where := describeSecretKey(rev.Namespace, ref, field)
+	tokens, err := parseTokenList(value, where)
+	if err != nil {
+		return tokenList{}, err
+	}
+	list := tokenList{tokens: tokens}
+	fingerprint := list.fingerprint(k.machinery.Key)
+	if rev.Status.TokenFingerprint != "" && rev.Status.TokenFingerprint != fingerprint {
+		return tokenList{}, &failure{reason: securityv1alpha1.ReasonTokenListChanged, message: fmt.Sprintf(
+			"%s changed while its tokens were being revoked (list %s, now %s): what was counted no longer matches the list; "+
+				"create a new TokenRevocation for the list as it is now", where, rev.Status.TokenFingerprint, fingerprint)}
+	}
+	rev.Status.TokenFingerprint = fingerprint
+	rev.Status.TokenCount = new(int64(len(tokens)))
+	return list, nil
 }

@@ -54,7 +54,7 @@ func (u SecretUse) String() string {
 }
 
 // SecretsRead lists the Secrets the operator would read for a revocation with this spec in this
-// namespace: the token and refresh token Secrets, the connection Secret, and, for an ECK reference
+// namespace: the token, refresh token and list Secrets, the connection Secret, and, for an ECK reference
 // without a connection Secret, the Secret of ECK's elastic superuser. The operator uses them only
 // for a requester who may get each of them.
 func (s *TokenRevocationSpec) SecretsRead(namespace string) []SecretUse {
@@ -64,6 +64,12 @@ func (s *TokenRevocationSpec) SecretsRead(namespace string) []SecretUse {
 	}
 	if s.RefreshTokenSecretRef != nil {
 		uses = append(uses, SecretUse{namespace, s.RefreshTokenSecretRef.Name, "spec.refreshTokenSecretRef"})
+	}
+	if s.TokenListSecretRef != nil {
+		uses = append(uses, SecretUse{namespace, s.TokenListSecretRef.Name, "spec.tokenListSecretRef"})
+	}
+	if s.RefreshTokenListSecretRef != nil {
+		uses = append(uses, SecretUse{namespace, s.RefreshTokenListSecretRef.Name, "spec.refreshTokenListSecretRef"})
 	}
 	return append(uses, s.ElasticsearchRef.secretsRead(namespace)...)
 }

@@ -73,6 +73,15 @@ const (
 	// ReasonInvalidEncodedKey: the Secret named by encodedKeySecretRef does not hold an API key in a
 	// form the operator reads (the encoded value, with or without "ApiKey ", or "id:api_key").
 	ReasonInvalidEncodedKey = "InvalidEncodedKey"
+	// ReasonInvalidTokenList: the Secret of a token list holds a line that cannot be a token, too
+	// many tokens, or none. Final: fix the list and create a new revocation.
+	ReasonInvalidTokenList = "InvalidTokenList"
+	// ReasonTokenListChanged: the Secret of a token list changed while its tokens were being
+	// revoked, so what was counted no longer matches the list. Final: create a new revocation.
+	ReasonTokenListChanged = "TokenListChanged"
+	// ReasonTokensFailed: every listed token was tried, and Elasticsearch refused some of them for
+	// good (status.failedTokens). Final.
+	ReasonTokensFailed = "TokensFailed"
 	// ReasonUnauthorized: Elasticsearch refused the operator's credentials.
 	ReasonUnauthorized = "Unauthorized"
 	// ReasonForbidden: the operator's credentials lack the cluster privilege the call needs

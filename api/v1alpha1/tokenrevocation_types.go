@@ -23,8 +23,11 @@ import (
 // TokenRevocationSpec names what to invalidate in Elasticsearch and where. It mirrors the body of
 // Elasticsearch's invalidate-token API (DELETE /_security/oauth2/token): set exactly one of a token or
 // a refresh token, or set realmName and/or username to invalidate every token of a realm, a user, or
-// a user in a realm.
-// +kubebuilder:validation:XValidation:rule="has(self.token) || has(self.tokenSecretRef) || has(self.refreshToken) || has(self.refreshTokenSecretRef) || has(self.realmName) || has(self.username)",message="at least one of token, tokenSecretRef, refreshToken, refreshTokenSecretRef, realmName or username must be set"
+// a user in a realm; or name a leaked list of tokens (or refresh tokens) in a Secret, revoked with one
+// call per token.
+// +kubebuilder:validation:XValidation:rule="has(self.token) || has(self.tokenSecretRef) || has(self.refreshToken) || has(self.refreshTokenSecretRef) || has(self.tokenListSecretRef) || has(self.refreshTokenListSecretRef) || has(self.realmName) || has(self.username)",message="at least one of token, tokenSecretRef, refreshToken, refreshTokenSecretRef, tokenListSecretRef, refreshTokenListSecretRef, realmName or username must be set"
+// +kubebuilder:validation:XValidation:rule="!has(self.tokenListSecretRef) || !(has(self.token) || has(self.tokenSecretRef) || has(self.refreshToken) || has(self.refreshTokenSecretRef) || has(self.refreshTokenListSecretRef) || has(self.realmName) || has(self.username))",message="tokenListSecretRef cannot be used with any other field naming what to revoke"
+// +kubebuilder:validation:XValidation:rule="!has(self.refreshTokenListSecretRef) || !(has(self.token) || has(self.tokenSecretRef) || has(self.refreshToken) || has(self.refreshTokenSecretRef) || has(self.tokenListSecretRef) || has(self.realmName) || has(self.username))",message="refreshTokenListSecretRef cannot be used with any other field naming what to revoke"
 // +kubebuilder:validation:XValidation:rule="!has(self.token) || !has(self.tokenSecretRef)",message="token and tokenSecretRef are mutually exclusive: give the token inline or in a Secret, not both"
 // +kubebuilder:validation:XValidation:rule="!has(self.refreshToken) || !has(self.refreshTokenSecretRef)",message="refreshToken and refreshTokenSecretRef are mutually exclusive: give the refresh token inline or in a Secret, not both"
 // +kubebuilder:validation:XValidation:rule="!(has(self.token) || has(self.tokenSecretRef)) || !(has(self.refreshToken) || has(self.refreshTokenSecretRef) || has(self.realmName) || has(self.username))",message="token (or tokenSecretRef) cannot be used with refreshToken, refreshTokenSecretRef, realmName or username"
@@ -54,6 +57,20 @@ type TokenRevocationSpec struct {
 	// TokenRevocation's namespace. Cannot be used with refreshToken, token, realmName or username.
 	// +optional
 	RefreshTokenSecretRef *SecretKeySelector `json:"refreshTokenSecretRef,omitempty"`
+
+	// tokenListSecretRef reads a list of access tokens to invalidate from a key of a Secret in the
+	// TokenRevocation's namespace: one token per line; blank lines and surrounding whitespace are
+	// ignored, and a token listed twice counts once. At most 20000 distinct tokens; a line that
+	// cannot be a token (inner whitespace, control or non-ASCII characters, over 8192 characters)
+	// fails the revocation before any call. The Secret must not change until the revocation ends.
+	// Cannot be used with any other field naming what to revoke.
+	// +optional
+	TokenListSecretRef *SecretKeySelector `json:"tokenListSecretRef,omitempty"`
+
+	// refreshTokenListSecretRef reads a list of refresh tokens to invalidate, as tokenListSecretRef
+	// reads access tokens. Cannot be used with any other field naming what to revoke.
+	// +optional
+	RefreshTokenListSecretRef *SecretKeySelector `json:"refreshTokenListSecretRef,omitempty"`
 
 	// realmName invalidates every active token issued by this Elasticsearch realm (for example
 	// "saml1" or "default_native"), or, with username, every token of that user in this realm.
@@ -148,6 +165,9 @@ type ElasticsearchRef struct {
 // +kubebuilder:printcolumn:name="Errors",type=integer,JSONPath=`.status.errorCount`,description="Tokens Elasticsearch failed to invalidate in the latest attempt"
 // +kubebuilder:printcolumn:name="Reason",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].reason`,description="Why the revocation is in its phase: Revoked, SecretNotFound, Unauthorized, ..."
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+// +kubebuilder:printcolumn:name="Listed",type=integer,JSONPath=`.status.tokenCount`,priority=1,description="Distinct tokens in a list revocation"
+// +kubebuilder:printcolumn:name="Processed",type=integer,JSONPath=`.status.processedTokens`,priority=1,description="Listed tokens settled so far"
+// +kubebuilder:printcolumn:name="Unknown",type=integer,JSONPath=`.status.unknownTokens`,priority=1,description="Listed tokens Elasticsearch does not know"
 // +kubebuilder:printcolumn:name="Target",type=string,JSONPath=`.status.target`,priority=1,description="The Elasticsearch URL called"
 // +kubebuilder:printcolumn:name="Version",type=string,JSONPath=`.status.elasticsearchVersion`,priority=1,description="The Elasticsearch version, as configured or learned"
 // +kubebuilder:printcolumn:name="Why",type=string,JSONPath=`.spec.reason`,priority=1,description="Why the tokens are revoked (spec.reason)"
@@ -202,11 +222,54 @@ type TokenRevocationStatus struct {
 	// +kubebuilder:validation:Minimum=0
 	PreviouslyInvalidatedTokens *int64 `json:"previouslyInvalidatedTokens,omitempty"`
 
-	// tokenFingerprint identifies the token or refresh token revoked, as "hmac-sha256:" and the
-	// first 16 hex digits of its HMAC-SHA256 under this installation's key (kept in a Secret of the
+	// tokenCount is the number of distinct tokens in the list of tokenListSecretRef or
+	// refreshTokenListSecretRef, once read. Unset for other revocations.
+	// +optional
+	// +kubebuilder:validation:Minimum=0
+	TokenCount *int64 `json:"tokenCount,omitempty"`
+
+	// processedTokens is the number of listed tokens settled so far: invalidated, found already
+	// invalid, unknown to Elasticsearch, or failed for good. Written about once a second.
+	// +optional
+	// +kubebuilder:validation:Minimum=0
+	ProcessedTokens *int64 `json:"processedTokens,omitempty"`
+
+	// unknownTokens is the number of listed tokens Elasticsearch does not know (it answered 404):
+	// mistyped, from another cluster, or expired and deleted. They are counted, not fatal.
+	// +optional
+	// +kubebuilder:validation:Minimum=0
+	UnknownTokens *int64 `json:"unknownTokens,omitempty"`
+
+	// failedTokens are listed tokens that failed for good, at most 20, by fingerprint.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=20
+	FailedTokens []FailedToken `json:"failedTokens,omitempty"`
+
+	// listProgress records which listed tokens are settled, for the operator to resume a list
+	// after a restart: one bit per distinct token in list order, base64-encoded. It holds no token.
+	// +optional
+	// +kubebuilder:validation:MaxLength=4096
+	ListProgress string `json:"listProgress,omitempty"`
+
+	// tokenFingerprint identifies the token or refresh token revoked, or the whole list, as
+	// "hmac-sha256:" and the first 16 hex digits of its HMAC-SHA256 under this installation's key (kept in a Secret of the
 	// operator's namespace): stable within one installation, so it can be matched against the
 	// operator's logs and other revocations, but useless for guessing the token.
 	// +optional
 	// +kubebuilder:validation:MaxLength=64
 	TokenFingerprint string `json:"tokenFingerprint,omitempty"`
+}
+
+// FailedToken is a listed token that failed for good, and why.
+type FailedToken struct {
+	// fingerprint identifies the token, as tokenFingerprint does.
+	// +required
+	// +kubebuilder:validation:MaxLength=64
+	Fingerprint string `json:"fingerprint"`
+
+	// reason is what Elasticsearch answered, truncated to 256 characters.
+	// +required
+	// +kubebuilder:validation:MaxLength=256
+	Reason string `json:"reason"`
 }

@@ -67,6 +67,9 @@ func ValidateSpec(spec *TokenRevocationSpec, path *field.Path) field.ErrorList {
 		validatePrintable(spec.Reason, path.Child("reason")),
 		validateSecretKeySelector(spec.TokenSecretRef, path.Child("tokenSecretRef")),
 		validateSecretKeySelector(spec.RefreshTokenSecretRef, path.Child("refreshTokenSecretRef")),
+		validateSecretKeySelector(spec.TokenListSecretRef, path.Child("tokenListSecretRef")),
+		validateSecretKeySelector(spec.RefreshTokenListSecretRef, path.Child("refreshTokenListSecretRef")),
+		validateList(spec, path),
 		validateInlineOrRef(spec, path),
 		validateCombination(spec, path),
 		validateElasticsearchRef(spec.ElasticsearchRef, path.Child("elasticsearchRef")),
@@ -94,9 +97,9 @@ func validateCombination(spec *TokenRevocationSpec, path *field.Path) field.Erro
 	hasRealmOrUser := spec.RealmName != nil || spec.Username != nil
 
 	var errs field.ErrorList
-	if !hasToken && !hasRefresh && !hasRealmOrUser {
-		errs = append(errs, field.Required(path,
-			"at least one of token, tokenSecretRef, refreshToken, refreshTokenSecretRef, realmName or username must be set"))
+	if !hasToken && !hasRefresh && !hasRealmOrUser && spec.TokenListSecretRef == nil && spec.RefreshTokenListSecretRef == nil {
+		errs = append(errs, field.Required(path, "at least one of token, tokenSecretRef, refreshToken, refreshTokenSecretRef, "+
+			"tokenListSecretRef, refreshTokenListSecretRef, realmName or username must be set"))
 	}
 	if hasToken && (hasRefresh || hasRealmOrUser) {
 		errs = append(errs, field.Forbidden(tokenPath(spec, path),
@@ -200,6 +203,29 @@ func validateName(value string, path *field.Path, pattern *regexp.Regexp, maxLen
 		return field.ErrorList{field.Invalid(path, value, "must match "+pattern.String())}
 	}
 	return nil
+}
+
+// validateList keeps a token list alone: it names every token the revocation revokes.
+func validateList(spec *TokenRevocationSpec, path *field.Path) field.ErrorList {
+	selectors := []bool{spec.Token != nil, spec.TokenSecretRef != nil, spec.RefreshToken != nil,
+		spec.RefreshTokenSecretRef != nil, spec.TokenListSecretRef != nil, spec.RefreshTokenListSecretRef != nil,
+		spec.RealmName != nil, spec.Username != nil}
+	set := 0
+	for _, isSet := range selectors {
+		if isSet {
+			set++
+		}
+	}
+	var errs field.ErrorList
+	if spec.TokenListSecretRef != nil && set > 1 {
+		errs = append(errs, field.Forbidden(path.Child("tokenListSecretRef"),
+			"tokenListSecretRef cannot be used with any other field naming what to revoke"))
+	}
+	if spec.RefreshTokenListSecretRef != nil && set > 1 {
+		errs = append(errs, field.Forbidden(path.Child("refreshTokenListSecretRef"),
+			"refreshTokenListSecretRef cannot be used with any other field naming what to revoke"))
+	}
+	return errs
 }
 
 func tokenPath(spec *TokenRevocationSpec, path *field.Path) *field.Path {

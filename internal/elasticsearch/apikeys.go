@@ -18,6 +18,7 @@ package elasticsearch
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -301,15 +302,20 @@ func (a *answer) unsupportedKeyShape(field string) error {
 }
 
 // APIKeyIDOf derives the id of a leaked API key credential as a responder finds it: the encoded value
-// (base64 of id:api_key, padded or not, as the create API key answer's "encoded" gives it), the same
-// with its "ApiKey " header prefix, or the raw "id:api_key". Surrounding whitespace (a newline from echo)
-// is ignored. The error never repeats the credential, nor any part of it.
+// (base64 of id:api_key, standard or URL-safe, padded or not, as the create API key answer's "encoded"
+// gives it), the same after the "ApiKey " scheme or a whole "Authorization: ApiKey " header line, or
+// the raw "id:api_key". Surrounding whitespace (a newline from echo) is ignored. The error never repeats
+// the credential, nor any part of it.
 func APIKeyIDOf(leaked string) (string, error) {
 	v := strings.TrimSpace(leaked)
+	if name, rest, ok := strings.Cut(v, ":"); ok && strings.EqualFold(strings.TrimSpace(name), "Authorization") {
+		v = strings.TrimSpace(rest)
+	}
 	if scheme, rest, ok := strings.Cut(v, " "); ok && strings.EqualFold(scheme, "ApiKey") {
 		v = strings.TrimSpace(rest)
 	}
-	id, secret, ok := decodeAPIKey(v)
+	// A leaked value may have passed through URL-safe base64 (a URL, a JWT-minded tool): read both.
+	id, secret, ok := decodeAPIKeyWith(v, base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding)
 	if !ok {
 		id, secret, ok = strings.Cut(v, ":")
 	}

@@ -134,14 +134,17 @@ func apiKeyProblems(key string) []string {
 
 // decodeAPIKey splits an encoded API key into its id and key, accepting padded and unpadded base64.
 func decodeAPIKey(key string) (id, secret string, ok bool) {
-	raw, err := base64.StdEncoding.DecodeString(key)
-	if err != nil {
-		raw, err = base64.RawStdEncoding.DecodeString(key)
+	return decodeAPIKeyWith(key, base64.StdEncoding, base64.RawStdEncoding)
+}
+
+// decodeAPIKeyWith decodes id:api_key from the first of the encodings that reads key.
+func decodeAPIKeyWith(key string, encodings ...*base64.Encoding) (id, secret string, ok bool) {
+	for _, encoding := range encodings {
+		if raw, err := encoding.DecodeString(key); err == nil {
+			return strings.Cut(string(raw), ":")
+		}
 	}
-	if err != nil {
-		return "", "", false
-	}
-	return strings.Cut(string(raw), ":")
+	return "", "", false
 }
 
 func basicAuthProblems(username, password string) []string {
