@@ -45,11 +45,11 @@ import (
 )
 
 // Two API servers serve this package's integration tests, each started on first use:
-//   - crdOnly has the CRD with its CEL rules and no webhook: it proves the API server alone
+//   - crdOnly has the CRDs with their CEL rules and no webhook: it proves the API server alone
 //     enforces the rules, as in a cluster where the webhook is not installed;
-//   - withWebhook has the CRD stripped of its validations (CEL rules, patterns, bounds) and the
-//     validating webhook served over TLS by a real manager: it proves the webhook alone rejects
-//     what it should, and its errors and warnings come back through admission.
+//   - withWebhook has the CRDs stripped of their validations (CEL rules, patterns, bounds, sets)
+//     and the webhooks of both kinds served over TLS by a real manager: it proves the webhooks
+//     alone reject what they should, and their errors and warnings come back through admission.
 var (
 	crdOnly     lazyEnv
 	withWebhook lazyEnv
@@ -126,8 +126,8 @@ func crdOnlyClient(t testing.TB) client.Client {
 	return crdOnly.client
 }
 
-// webhookClient returns a client of an API server whose only validation of TokenRevocations is
-// the webhook, and the recorder of the admission warnings it receives.
+// webhookClient returns a client of an API server whose only validation of TokenRevocations and
+// ApiKeyRevocations is the webhooks, and the recorder of the admission warnings it receives.
 func webhookClient(t *testing.T) (client.Client, *warningRecorder) {
 	t.Helper()
 	requireEnvtest(t)
@@ -141,15 +141,19 @@ func webhookClient(t *testing.T) (client.Client, *warningRecorder) {
 var warnings = &warningRecorder{}
 
 func startWebhookEnv() error {
-	crd, err := readCRD()
-	if err != nil {
-		return err
-	}
-	for i := range crd.Spec.Versions {
-		stripValidation(crd.Spec.Versions[i].Schema.OpenAPIV3Schema)
+	var crds []*apiextensionsv1.CustomResourceDefinition
+	for _, file := range []string{tokenRevocationCRDFile, apiKeyRevocationCRDFile} {
+		crd, err := readCRDFile(file)
+		if err != nil {
+			return err
+		}
+		for i := range crd.Spec.Versions {
+			stripValidation(crd.Spec.Versions[i].Schema.OpenAPIV3Schema)
+		}
+		crds = append(crds, crd)
 	}
 	env := &envtest.Environment{
-		CRDs:                  []*apiextensionsv1.CustomResourceDefinition{crd},
+		CRDs:                  crds,
 		WebhookInstallOptions: envtest.WebhookInstallOptions{Paths: []string{filepath.Join("..", "..", "config", "webhook")}},
 	}
 	withWebhook.env = env
@@ -185,14 +189,29 @@ func runWebhookManager(ctx context.Context, cfg *rest.Config, opts *envtest.Webh
 	if err := SetupTokenRevocationWebhookWithManager(mgr, requester, &TokenRevocationValidator{}); err != nil {
 		return err
 	}
+	apiKeyRequester := &ApiKeyRevocationRequester{Signer: webhookKey, Access: access.Reviewer{Client: mgr.GetClient()}}
+	if err := SetupApiKeyRevocationWebhookWithManager(mgr, apiKeyRequester, &ApiKeyRevocationValidator{}); err != nil {
+		return err
+	}
 	go func() { _ = mgr.Start(ctx) }()
 
 	return localenv.WaitForTLS(net.JoinHostPort(opts.LocalServingHost, strconv.Itoa(opts.LocalServingPort)), 30*time.Second, nil)
 }
 
-// readCRD reads the generated CRD.
+// The generated CRDs, in config/crd/bases.
+const (
+	tokenRevocationCRDFile  = "security.esrevoke.io_tokenrevocations.yaml"
+	apiKeyRevocationCRDFile = "security.esrevoke.io_apikeyrevocations.yaml"
+)
+
+// readCRD reads the generated TokenRevocation CRD.
 func readCRD() (*apiextensionsv1.CustomResourceDefinition, error) {
-	data, err := os.ReadFile(filepath.Join("..", "..", "config", "crd", "bases", "security.esrevoke.io_tokenrevocations.yaml"))
+	return readCRDFile(tokenRevocationCRDFile)
+}
+
+// readCRDFile reads a generated CRD.
+func readCRDFile(name string) (*apiextensionsv1.CustomResourceDefinition, error) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "config", "crd", "bases", name))
 	if err != nil {
 		return nil, err
 	}
@@ -211,6 +230,11 @@ func stripValidation(schema *apiextensionsv1.JSONSchemaProps) {
 	schema.XValidations = nil
 	schema.Pattern = ""
 	schema.MinLength, schema.MaxLength = nil, nil
+	schema.MinItems, schema.MaxItems = nil, nil
+	if schema.XListType != nil && *schema.XListType == "set" {
+		// A set refuses duplicates itself; atomic leaves that to the webhook.
+		schema.XListType = ptr("atomic")
+	}
 	for name, prop := range schema.Properties {
 		stripValidation(&prop)
 		schema.Properties[name] = prop
