@@ -18,7 +18,10 @@ package v1alpha1
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
+	"strings"
+	"unicode/utf8"
 
 	apiequality "k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -80,5 +83,24 @@ func apiKeyWarnings(spec *ApiKeyRevocationSpec) admission.Warnings {
 		warnings = append(warnings, "spec.owner alone invalidates every API key owned by the credentials the "+
 			"operator calls Elasticsearch with")
 	}
+	for i, id := range spec.IDs {
+		if looksLikeEncodedKey(id) {
+			warnings = append(warnings, fmt.Sprintf("spec.ids[%d] looks like an encoded API key (base64 of id:api_key), "+
+				"not an id: the key is now stored in plain text in this revocation; put a leaked key in a Secret and use "+
+				"spec.encodedKeySecretRef, then delete this revocation", i))
+		}
+	}
 	return warnings
+}
+
+// looksLikeEncodedKey reports whether an id decodes as base64 to "id:api_key", as a whole leaked
+// key pasted where an id belongs does. Elasticsearch's ids are URL-safe base64 of 15 random bytes,
+// which never decode to text with a colon between two printable words.
+func looksLikeEncodedKey(id string) bool {
+	raw, err := base64.StdEncoding.DecodeString(id)
+	if err != nil {
+		return false
+	}
+	keyID, secret, ok := strings.Cut(string(raw), ":")
+	return ok && keyID != "" && secret != "" && utf8.ValidString(string(raw)) && strings.IndexFunc(string(raw), IsUnsafeRune) < 0
 }

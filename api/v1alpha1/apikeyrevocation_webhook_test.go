@@ -119,6 +119,9 @@ func TestApiKeyValidatorWarnings(t *testing.T) {
 		{name: "a key from a Secret gives no warning", spec: ApiKeyRevocationSpec{EncodedKeySecretRef: secretRef("leaked", "encoded")}},
 		{name: "owner with ids gives no warning", spec: ApiKeyRevocationSpec{Owner: boolPtr(true), IDs: []string{seedAPIKeyID}}},
 		{name: "owner with a name gives no warning", spec: ApiKeyRevocationSpec{Owner: boolPtr(true), Name: ptr("ci")}},
+		{name: "an encoded key pasted as an id warns that it is now stored in plain text",
+			spec: ApiKeyRevocationSpec{IDs: []string{seedAPIKeyID, "VnVhQ2ZHY0JDZGJrUW0tZTVhT3g6dWkybHAyYXhUTm1zeWFrdzl0dk5udw=="}},
+			want: []string{"spec.ids[1] looks like an encoded API key"}},
 		{name: "owner false with a username warns only about the username",
 			spec: ApiKeyRevocationSpec{Owner: boolPtr(false), Username: ptr("u")}, want: []string{`user "u" in every realm`}},
 	}

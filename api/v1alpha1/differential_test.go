@@ -53,6 +53,8 @@ const (
 	setESSecretName
 	setESName
 	setESNamespace
+	setTokenList
+	setRefreshTokenList
 )
 
 // specInput is a spec in the fuzzer's terms: which fields are set, and their values. Both Secret
@@ -81,6 +83,12 @@ func (in specInput) spec() TokenRevocationSpec {
 	}
 	if in.fields&setRefreshTokenSecretRef != 0 {
 		spec.RefreshTokenSecretRef = &SecretKeySelector{Name: in.refName, Key: in.refKey}
+	}
+	if in.fields&setTokenList != 0 {
+		spec.TokenListSecretRef = &SecretKeySelector{Name: in.refName, Key: in.refKey}
+	}
+	if in.fields&setRefreshTokenList != 0 {
+		spec.RefreshTokenListSecretRef = &SecretKeySelector{Name: in.refName, Key: in.refKey}
 	}
 	if in.fields&(setElasticsearchRef|setESSecretName|setESName|setESNamespace) != 0 {
 		spec.ElasticsearchRef = &ElasticsearchRef{
@@ -240,7 +248,7 @@ var (
 
 // validShapes are the field sets Elasticsearch accepts.
 var validShapes = []uint16{setToken, setTokenSecretRef, setRefreshToken, setRefreshTokenSecretRef, setRealmName,
-	setUsername, setRealmName | setUsername}
+	setUsername, setRealmName | setUsername, setTokenList, setRefreshTokenList}
 
 // randomInput draws a spec input, mostly near a valid one: a valid shape with now and then an
 // extra field, blank or out-of-bounds values, invalid names, or random text.
@@ -285,7 +293,7 @@ func randomInput(r *rand.Rand) specInput {
 	if r.IntN(5) > 0 {
 		in.fields = validShapes[r.IntN(len(validShapes))]
 	}
-	for bit := uint16(1); bit <= setESNamespace; bit <<= 1 {
+	for bit := uint16(1); bit <= setRefreshTokenList; bit <<= 1 {
 		if r.IntN(8) == 0 {
 			in.fields ^= bit
 		}
@@ -375,6 +383,12 @@ func FuzzValidationAgreesWithCEL(f *testing.F) {
 		{fields: setUsername | setESName | setESNamespace, username: "u", esName: "es", esNamespace: "Elastic.NS"},
 		{fields: setUsername | setESName | setESNamespace, username: "u", esName: "es", esNamespace: strings.Repeat("a", 64)},
 		{fields: setUsername | setESName | setESSecretName, username: "u", esName: "es", refName: "creds"},
+		{fields: setTokenList, refName: "leak-list", refKey: "tokens"},
+		{fields: setRefreshTokenList, refName: "leak-list", refKey: "refresh"},
+		{fields: setTokenList | setRefreshTokenList, refName: "leak-list", refKey: "tokens"},
+		{fields: setTokenList | setToken, refName: "leak-list", refKey: "tokens", token: "a"},
+		{fields: setRefreshTokenList | setRealmName | setUsername, refName: "l", refKey: "k", realm: "r", username: "u"},
+		{fields: setTokenList | setReason, refName: "leak-list", refKey: "a/b", reason: "INC-9"},
 	}
 	for _, s := range seeds {
 		f.Add(s.fields, s.token, s.refreshToken, s.realm, s.username, s.reason, s.refName, s.refKey, s.esName, s.esNamespace)

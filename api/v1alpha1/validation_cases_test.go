@@ -98,4 +98,20 @@ var specCases = []specCase{
 		Username: ptr("u"), ElasticsearchRef: &ElasticsearchRef{SecretName: ptr("es"), Namespace: ptr("elastic")}}, mentions: []string{"elasticsearchRef.namespace"}},
 	{name: "an elasticsearchRef with an invalid namespace is rejected", spec: TokenRevocationSpec{
 		Username: ptr("u"), ElasticsearchRef: &ElasticsearchRef{Name: ptr("es"), Namespace: ptr("Elastic.NS")}}, mentions: []string{"namespace"}},
+
+	{name: "a token list alone is valid", spec: TokenRevocationSpec{TokenListSecretRef: secretRef("leak-list", "tokens")}, valid: true},
+	{name: "a refresh token list alone is valid", spec: TokenRevocationSpec{RefreshTokenListSecretRef: secretRef("leak-list", "refresh")},
+		valid: true},
+	{name: "a token list with a reason and a target is valid", spec: TokenRevocationSpec{TokenListSecretRef: secretRef("leak-list", "tokens"),
+		Reason: ptr("INC-9"), ElasticsearchRef: &ElasticsearchRef{SecretName: ptr("prod-es")}}, valid: true},
+	{name: "a token list with a token is rejected", spec: TokenRevocationSpec{TokenListSecretRef: secretRef("l", "t"), Token: ptr("a")},
+		mentions: []string{"tokenListSecretRef cannot be used with any other field"}},
+	{name: "a token list with a username is rejected", spec: TokenRevocationSpec{TokenListSecretRef: secretRef("l", "t"), Username: ptr("u")},
+		mentions: []string{"tokenListSecretRef"}},
+	{name: "both lists are rejected", spec: TokenRevocationSpec{TokenListSecretRef: secretRef("l", "t"),
+		RefreshTokenListSecretRef: secretRef("l", "r")}, mentions: []string{"tokenListSecretRef", "refreshTokenListSecretRef"}},
+	{name: "a refresh token list with a refresh token secret ref is rejected", spec: TokenRevocationSpec{
+		RefreshTokenListSecretRef: secretRef("l", "r"), RefreshTokenSecretRef: secretRef("s", "k")}, mentions: []string{"refreshTokenListSecretRef"}},
+	{name: "a token list ref with an invalid key is rejected", spec: TokenRevocationSpec{TokenListSecretRef: secretRef("l", "a/b")},
+		mentions: []string{"tokenListSecretRef.key"}},
 }
