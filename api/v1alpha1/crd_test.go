@@ -59,6 +59,8 @@ func TestCRDHasPrinterColumnsShortNameAndCategory(t *testing.T) {
 	}
 	g.Expect(columns).To(Equal(map[string]int32{
 		"Phase": 0, "Invalidated": 0, "Previously": 0, "Errors": 0, "Reason": 0, "Age": 0,
+		"Listed": 1, "Processed": 1, "Unknown": 1,
 		"Target": 1, "Version": 1, "Why": 1, "Requester": 1, "Message": 1,
-	}), "kubectl get tells the phase and why; -o wide adds where, which version, why asked, who asked and what happened")
+	}), "kubectl get tells the phase and why; -o wide adds a list's progress, where, which version, why asked, who asked "+
+		"and what happened")
 }
