@@ -153,9 +153,9 @@ func TestRetryCreatesANewRevocationOfTheSameSpecLinkedToTheFirst(t *testing.T) {
 
 	// A retry of the retry still points at the first.
 	second := retryOf(&securityv1alpha1.TokenRevocation{ObjectMeta: metav1.ObjectMeta{Name: retry.Name, Labels: retry.Labels}, Spec: spec})
-	g.Expect(second.Labels).To(Equal(map[string]string{retryOfLabel: "leak"}))
-	g.Expect(second.Annotations).To(Equal(map[string]string{retriedFromAnnotation: retry.Name}))
-	g.Expect(second.GenerateName).To(Equal("leak-retry-"))
+	g.Expect(second.GetLabels()).To(Equal(map[string]string{retryOfLabel: "leak"}))
+	g.Expect(second.GetAnnotations()).To(Equal(map[string]string{retriedFromAnnotation: retry.Name}))
+	g.Expect(second.GetGenerateName()).To(Equal("leak-retry-"))
 }
 
 func TestRetryLeavesASecretNobodyOwnsAlone(t *testing.T) {

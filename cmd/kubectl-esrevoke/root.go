@@ -101,8 +101,8 @@ func newRootCommand(deps *dependencies) *cobra.Command {
 	// The kinds of revocation, one command each. ApiKeyRevocation's `api-key` (the encoded key from
 	// standard input, like token) and the lists' `tokens --from-file` join here as those kinds land.
 	root.AddCommand(
-		newTokenCommand(deps, accessToken),
-		newTokenCommand(deps, refreshToken),
+		newSecretCommand(deps, accessToken),
+		newSecretCommand(deps, refreshToken),
 		newUserCommand(deps),
 		newRealmCommand(deps),
 		newListCommand(deps),

@@ -30,17 +30,19 @@ import (
 	"golang.org/x/term"
 )
 
-// maxSecretBytes bounds what is read as one secret value: Elasticsearch's tokens are a few hundred
-// bytes, and the API accepts at most 8192 characters inline.
+// maxSecretBytes bounds what is read as one secret value: Elasticsearch's tokens and encoded API
+// keys are a few hundred bytes, and the API accepts at most 8192 characters inline.
 const maxSecretBytes = 16 << 10
 
-// secretArgumentHelp says how to pass a secret, for every refusal of one given as an argument.
-const secretArgumentHelp = "arguments stay in shell history and are visible to anyone who can list processes. " +
-	"Pass it on standard input instead (paste it at the prompt, or `kubectl esrevoke token < token.txt`), " +
-	"or with --from-file=PATH"
+// secretArgumentHelp says how to pass a secret to command, for every refusal of one given as an argument.
+func secretArgumentHelp(command string) string {
+	return "arguments stay in shell history and are visible to anyone who can list processes. " +
+		"Pass it on standard input instead (paste it at the prompt, or `kubectl esrevoke " + command + " < leaked.txt`), " +
+		"or with --from-file=PATH"
+}
 
 // errSecretAsArgument is the refusal of a secret given on the command line.
-var errSecretAsArgument = errors.New("refusing to take a secret as an argument: " + secretArgumentHelp)
+var errSecretAsArgument = errors.New("refusing to take a secret as an argument: " + secretArgumentHelp("token"))
 
 // refuseSecretArguments is the Args of the commands that read a secret: any argument may be the
 // secret itself, so it is refused, and not repeated.
@@ -50,7 +52,7 @@ func refuseSecretArguments(what secretKind) func(*cobra.Command, []string) error
 			return nil
 		}
 		return &exitError{code: exitFailed, err: fmt.Errorf("refusing to take the %s as an argument "+
-			"(nothing was created, and the argument is not repeated here): %s", what.noun, secretArgumentHelp)}
+			"(nothing was created, and the argument is not repeated here): %s", what.noun, secretArgumentHelp(what.command))}
 	}
 }
 
@@ -70,9 +72,10 @@ func addSecretFlagTraps(flags *pflag.FlagSet) {
 	}
 }
 
-// readSecret reads one secret value (a token) from fromFile, or from in when fromFile is empty or
-// "-". On a terminal it prompts on prompt and reads without echo. The value is trimmed; empty
-// input, or more than one value, is refused.
+// readSecret reads one secret value (a token, an API key) from fromFile, or from in when fromFile
+// is empty or "-". On a terminal it prompts on prompt and reads without echo. The value is
+// trimmed; empty input, or more than one value, is refused. A value of a kind that may hold spaces
+// (an "Authorization: ApiKey ..." line) is one line.
 func readSecret(in io.Reader, prompt io.Writer, fromFile string, what secretKind) (string, error) {
 	raw, err := readSecretInput(in, prompt, fromFile, what)
 	if err != nil {
@@ -88,7 +91,7 @@ func readSecret(in io.Reader, prompt io.Writer, fromFile string, what secretKind
 		return "", fmt.Errorf("%s holds more than %d bytes: not a single %s", source, maxSecretBytes, what.noun)
 	case value == "":
 		return "", fmt.Errorf("no %s on %s: paste it at the prompt, pipe it in, or use --from-file=PATH", what.noun, source)
-	case strings.ContainsAny(value, " \t\r\n"):
+	case strings.ContainsAny(value, "\r\n") || !what.spaces && strings.ContainsAny(value, " \t"):
 		return "", fmt.Errorf("%s holds more than one value: give exactly one %s (the values are not shown)", source, what.noun)
 	}
 	return value, nil
