@@ -66,7 +66,7 @@ func (secretTrap) Type() string     { return "string" }
 // addSecretFlagTraps adds hidden flags that catch a secret typed as a flag (--token=...,
 // --refresh-token=..., --api-key=...), so it is refused with the way to pass it, not echoed back.
 func addSecretFlagTraps(flags *pflag.FlagSet) {
-	for _, name := range []string{tokenName, refreshTokenName, "api-key", "password"} {
+	for _, name := range []string{tokenName, refreshTokenName, apiKeyName, "password"} {
 		flags.Var(secretTrap{}, name, "never accepted: secrets are read from standard input or --from-file")
 		_ = flags.MarkHidden(name)
 	}
