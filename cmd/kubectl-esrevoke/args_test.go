@@ -82,6 +82,10 @@ func TestTheRefusalOfATokenArgumentSaysHowToPassIt(t *testing.T) {
 	g.Expect(h.errOut.String()).To(ContainSubstring("refusing to take the API key as an argument (nothing was created, " +
 		"and the argument is not repeated here)"))
 	g.Expect(h.errOut.String()).To(ContainSubstring("`kubectl esrevoke api-key < leaked.txt`"))
+	g.Expect(h.run("", "api-keys", "--user", "u", "--api-key", leaked)).To(Equal(exitFailed))
+	g.Expect(h.errOut.String()).To(ContainSubstring("`kubectl esrevoke api-key < leaked.txt`"), "the command that takes a key")
+	g.Expect(h.run("", "user", "u", "--refresh-token", leaked)).To(Equal(exitFailed))
+	g.Expect(h.errOut.String()).To(ContainSubstring("`kubectl esrevoke refresh-token < leaked.txt`"))
 }
 
 func TestAMistypedCommandOrFlagIsStillNamedWhenItCannotBeASecret(t *testing.T) {

@@ -139,14 +139,15 @@ var flagName = regexp.MustCompile(`^[a-z][a-z0-9-]{0,40}$`)
 // token typed where a flag or its value was expected would otherwise be printed back.
 func safeFlagError(cmd *cobra.Command, err error) error {
 	var (
+		secret   *secretArgumentError
 		notExist *pflag.NotExistError
 		invalid  *pflag.InvalidValueError
 		required *pflag.ValueRequiredError
 	)
 	help := fmt.Sprintf("see '%s --help'", cmd.DisplayName())
 	switch {
-	case errors.Is(err, errSecretAsArgument):
-		return &exitError{code: exitFailed, err: fmt.Errorf("%w (nothing was created)", errSecretAsArgument)}
+	case errors.As(err, &secret):
+		return &exitError{code: exitFailed, err: fmt.Errorf("%w (nothing was created)", secret)}
 	case errors.As(err, &notExist) && notExist.GetSpecifiedShortnames() == "" && flagName.MatchString(notExist.GetSpecifiedName()):
 		return fmt.Errorf("unknown flag --%s; %s", notExist.GetSpecifiedName(), help)
 	case errors.As(err, &invalid):

@@ -41,8 +41,13 @@ func secretArgumentHelp(command string) string {
 		"or with --from-file=PATH"
 }
 
-// errSecretAsArgument is the refusal of a secret given on the command line.
-var errSecretAsArgument = errors.New("refusing to take a secret as an argument: " + secretArgumentHelp("token"))
+// secretArgumentError is the refusal of a secret given on the command line as a flag's value; it
+// says how to pass it to command instead.
+type secretArgumentError struct{ command string }
+
+func (e *secretArgumentError) Error() string {
+	return "refusing to take a secret as an argument: " + secretArgumentHelp(e.command)
+}
 
 // refuseSecretArguments is the Args of the commands that read a secret: any argument may be the
 // secret itself, so it is refused, and not repeated.
@@ -56,18 +61,20 @@ func refuseSecretArguments(what secretKind) func(*cobra.Command, []string) error
 	}
 }
 
-// secretTrap is a hidden flag that refuses any value: --token=... typed out of habit.
-type secretTrap struct{}
+// secretTrap is a hidden flag that refuses any value: --token=... typed out of habit. command is
+// the command that takes that kind of secret, on standard input.
+type secretTrap struct{ command string }
 
-func (secretTrap) String() string   { return "" }
-func (secretTrap) Set(string) error { return errSecretAsArgument }
-func (secretTrap) Type() string     { return "string" }
+func (secretTrap) String() string     { return "" }
+func (t secretTrap) Set(string) error { return &secretArgumentError{command: t.command} }
+func (secretTrap) Type() string       { return "string" }
 
 // addSecretFlagTraps adds hidden flags that catch a secret typed as a flag (--token=...,
 // --refresh-token=..., --api-key=...), so it is refused with the way to pass it, not echoed back.
 func addSecretFlagTraps(flags *pflag.FlagSet) {
-	for _, name := range []string{tokenName, refreshTokenName, apiKeyName, "password"} {
-		flags.Var(secretTrap{}, name, "never accepted: secrets are read from standard input or --from-file")
+	for name, command := range map[string]string{tokenName: tokenName, refreshTokenName: refreshTokenName,
+		apiKeyName: apiKeyName, "password": tokenName} {
+		flags.Var(secretTrap{command: command}, name, "never accepted: secrets are read from standard input or --from-file")
 		_ = flags.MarkHidden(name)
 	}
 }
