@@ -50,7 +50,7 @@ const apiKeyExample = `  # Paste the key (or the header line it was found in) at
 
   # Read it from a file, or pipe it in
   kubectl esrevoke api-key --from-file=leaked.txt --reason "INC-1240"
-  grep -h 'ApiKey ' build.log | head -1 | kubectl esrevoke api-key --reason "INC-1240"
+  grep -o 'ApiKey [A-Za-z0-9+/=_-]*' build.log | head -1 | kubectl esrevoke api-key --reason "INC-1240"
 
   # Validate against the cluster's admission rules without creating anything
   kubectl esrevoke api-key --from-file=leaked.txt --dry-run=server
