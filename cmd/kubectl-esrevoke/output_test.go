@@ -24,8 +24,10 @@ import (
 
 	. "github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
+	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/interceptor"
 	"sigs.k8s.io/yaml"
 
 	securityv1alpha1 "github.com/esrevoke/token-revocation-operator/api/v1alpha1"
@@ -331,4 +333,31 @@ func TestRetryFindsARevocationOfEitherKindByItsName(t *testing.T) {
 		securityv1alpha1.ApiKeyRevocationStatus{RevocationProgress: securityv1alpha1.RevocationProgress{Phase: securityv1alpha1.PhaseRevoked}}))
 	g.Expect(h.run("", "retry", "only-key")).To(Equal(exitFailed))
 	g.Expect(h.errOut.String()).To(ContainSubstring("apikeyrevocation only-key is Revoked: there is nothing to retry"))
+}
+
+func TestListAndRetryGoOnWhenTheAPIServerDoesNotKnowApiKeyRevocations(t *testing.T) {
+	g := NewWithT(t)
+	noMatch := &apimeta.NoKindMatchError{GroupKind: securityv1alpha1.GroupVersion.WithKind("ApiKeyRevocation").GroupKind()}
+	funcs := &interceptor.Funcs{
+		List: func(ctx context.Context, c client.WithWatch, list client.ObjectList, opts ...client.ListOption) error {
+			if _, ok := list.(*securityv1alpha1.ApiKeyRevocationList); ok {
+				return noMatch
+			}
+			return c.List(ctx, list, opts...)
+		},
+		Get: func(ctx context.Context, c client.WithWatch, key client.ObjectKey, obj client.Object, opts ...client.GetOption) error {
+			if _, ok := obj.(*securityv1alpha1.ApiKeyRevocation); ok {
+				return noMatch
+			}
+			return c.Get(ctx, key, obj, opts...)
+		},
+	}
+	failed := tokrev("leak", securityv1alpha1.TokenRevocationSpec{Username: str("u")},
+		securityv1alpha1.TokenRevocationStatus{RevocationProgress: securityv1alpha1.RevocationProgress{Phase: securityv1alpha1.PhaseFailed}})
+	h := newHarness(t, funcs, failed)
+	g.Expect(h.run("", "list")).To(Equal(exitOK), h.errOut.String())
+	g.Expect(h.out.String()).To(ContainSubstring("tokenrevocation/leak"))
+	g.Expect(h.out.String()).To(HaveSuffix("1 revocation in 1 namespace: 1 Failed; 0 tokens invalidated\n"))
+	g.Expect(h.run("", "retry", "leak", "--wait=false")).To(Equal(exitOK), h.errOut.String())
+	g.Expect(h.revocations(t)).To(HaveLen(2))
 }
