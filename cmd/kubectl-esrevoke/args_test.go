@@ -46,6 +46,12 @@ func TestASecretOnTheCommandLineIsRefusedNotRepeatedAndNothingIsCreated(t *testi
 		"a token in place of --output's value":    {"token", "-o", leaked},
 		"a token in place of --elasticsearch":     {"token", "--elasticsearch", leaked},
 		"a token in place of a token's file name": {"token", "--from-file", leaked},
+		"an API key as an argument":               {"api-key", leaked},
+		"an API key header as arguments":          {"api-key", "Authorization:", "ApiKey", leaked},
+		"an API key after flags":                  {"api-key", "--reason", "INC-1", leaked},
+		"--api-key VALUE":                         {"api-key", "--api-key", leaked},
+		"--api-key=VALUE on api-keys":             {"api-keys", "--user", "u", "--api-key=" + leaked},
+		"an API key as an argument of api-keys":   {"api-keys", leaked},
 	}
 	for name, args := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -61,7 +67,7 @@ func TestASecretOnTheCommandLineIsRefusedNotRepeatedAndNothingIsCreated(t *testi
 }
 
 func TestTheRefusalOfATokenArgumentSaysHowToPassIt(t *testing.T) {
-	for _, args := range [][]string{{"token", leaked}, {"refresh-token", leaked}, {"token", "--token", leaked}} {
+	for _, args := range [][]string{{"token", leaked}, {"refresh-token", leaked}, {"token", "--token", leaked}, {"api-key", leaked}} {
 		g := NewWithT(t)
 		h := newHarness(t, nil)
 		g.Expect(h.run("", args...)).To(Equal(exitFailed))
@@ -70,6 +76,16 @@ func TestTheRefusalOfATokenArgumentSaysHowToPassIt(t *testing.T) {
 		g.Expect(h.errOut.String()).To(ContainSubstring("--from-file=PATH"))
 		g.Expect(h.errOut.String()).To(ContainSubstring("shell history"))
 	}
+	g := NewWithT(t)
+	h := newHarness(t, nil)
+	g.Expect(h.run("", "api-key", leaked)).To(Equal(exitFailed))
+	g.Expect(h.errOut.String()).To(ContainSubstring("refusing to take the API key as an argument (nothing was created, " +
+		"and the argument is not repeated here)"))
+	g.Expect(h.errOut.String()).To(ContainSubstring("`kubectl esrevoke api-key < leaked.txt`"))
+	g.Expect(h.run("", "api-keys", "--user", "u", "--api-key", leaked)).To(Equal(exitFailed))
+	g.Expect(h.errOut.String()).To(ContainSubstring("`kubectl esrevoke api-key < leaked.txt`"), "the command that takes a key")
+	g.Expect(h.run("", "user", "u", "--refresh-token", leaked)).To(Equal(exitFailed))
+	g.Expect(h.errOut.String()).To(ContainSubstring("`kubectl esrevoke refresh-token < leaked.txt`"))
 }
 
 func TestAMistypedCommandOrFlagIsStillNamedWhenItCannotBeASecret(t *testing.T) {
@@ -123,6 +139,7 @@ func TestReadSecretTakesOneValueFromStandardInputOrAFile(t *testing.T) {
 	}
 	tests := map[string]struct {
 		stdin, fromFile string
+		kind            *secretKind
 		want, wantErr   string
 	}{
 		"standard input, with its newline":   {stdin: leaked + "\n", want: leaked},
@@ -136,12 +153,19 @@ func TestReadSecretTakesOneValueFromStandardInputOrAFile(t *testing.T) {
 		"an empty file":                      {fromFile: file(""), wantErr: "no token on " + filepath.Join(dir, "fa")},
 		"standard input, however much blank": {stdin: " \t \n\n", wantErr: "no token"},
 		"the largest value a token could be": {stdin: strings.Repeat("a", maxSecretBytes), want: strings.Repeat("a", maxSecretBytes)},
+		"an API key's header line":           {stdin: "Authorization: ApiKey " + leaked + "\n", kind: &apiKey, want: "Authorization: ApiKey " + leaked},
+		"an API key on two lines":            {stdin: "ApiKey\n" + leaked, kind: &apiKey, wantErr: "holds more than one value: give exactly one API key"},
+		"no API key":                         {stdin: " \t\n", kind: &apiKey, wantErr: "no API key on standard input"},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
 			g := NewWithT(t)
 			var prompt strings.Builder
-			got, err := readSecret(strings.NewReader(tt.stdin), &prompt, tt.fromFile, accessToken)
+			kind := accessToken
+			if tt.kind != nil {
+				kind = *tt.kind
+			}
+			got, err := readSecret(strings.NewReader(tt.stdin), &prompt, tt.fromFile, kind)
 			if tt.wantErr != "" {
 				g.Expect(err).To(MatchError(ContainSubstring(tt.wantErr)))
 				g.Expect(err.Error()).NotTo(ContainSubstring(leaked))

@@ -25,26 +25,24 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
-
-	securityv1alpha1 "github.com/esrevoke/token-revocation-operator/api/v1alpha1"
 )
 
 const (
 	// managedByLabel and managedBy mark the Secrets the plugin creates.
 	managedByLabel = "app.kubernetes.io/managed-by"
 	managedBy      = "kubectl-esrevoke"
-	// tokenRevocationKind is the kind the plugin creates.
-	tokenRevocationKind = "TokenRevocation"
 )
 
-// newRevocation is a revocation to create: the TokenRevocation, and for a token, the Secret that
-// holds it, which the revocation refers to and which it comes to own.
+// newRevocation is a revocation to create, of either kind, and for a leaked token or API key, the
+// Secret that holds it, which the revocation refers to and which it comes to own.
 type newRevocation struct {
-	revocation *securityv1alpha1.TokenRevocation
-	// secret holds the token; nil for user and realm revocations.
+	revocation revocation
+	// secret holds the token or API key; nil for revocations that select by user, realm, ids or name.
 	secret *corev1.Secret
+	// noun names what the Secret holds, for messages: "token", "API key".
+	noun string
 	// refer points the revocation's spec at the Secret once its name is known.
-	refer func(spec *securityv1alpha1.TokenRevocationSpec, secretName string)
+	refer func(secretName string)
 	// prefix starts the names the API server generates, without --name.
 	prefix string
 }
@@ -52,7 +50,7 @@ type newRevocation struct {
 // setName names the revocation (and its Secret) name, or, when name is empty, has the API
 // server generate a name from the prefix.
 func (n *newRevocation) setName(name string) {
-	obj := client.Object(n.revocation)
+	var obj client.Object = n.revocation
 	if n.secret != nil {
 		obj = n.secret // the revocation takes the Secret's name, chosen or generated
 	}
@@ -79,15 +77,15 @@ func (s *session) create(ctx context.Context, n *newRevocation, dryRun bool) err
 			return fmt.Errorf("a Secret named %q already exists in namespace %q: choose another --name "+
 				"(the plugin never reuses a Secret); nothing was created", n.secret.Name, n.secret.Namespace)
 		}
-		return fmt.Errorf("creating the Secret for the %s: %w; nothing was created", n.refNoun(), err)
+		return fmt.Errorf("creating the Secret for the %s: %w; nothing was created", n.noun, err)
 	}
-	n.revocation.Name = n.secret.Name
-	n.refer(&n.revocation.Spec, n.secret.Name)
+	n.revocation.SetName(n.secret.Name)
+	n.refer(n.secret.Name)
 	if err := s.client.Create(ctx, n.revocation, opts...); err != nil {
 		if !dryRun {
-			s.deleteSecret(ctx, n.secret)
+			s.deleteSecret(ctx, n.secret, n.noun)
 		}
-		return fmt.Errorf("creating the TokenRevocation: %w", err)
+		return fmt.Errorf("creating the %s: %w", kindOf(n.revocation).kind, err)
 	}
 	if dryRun {
 		return nil
@@ -99,16 +97,9 @@ func (s *session) create(ctx context.Context, n *newRevocation, dryRun bool) err
 	return nil
 }
 
-func (n *newRevocation) refNoun() string {
-	if n.revocation.Spec.RefreshTokenSecretRef != nil {
-		return refreshToken.noun
-	}
-	return accessToken.noun
-}
-
 // ownSecret makes the revocation the Secret's controlling owner, so that deleting the revocation
 // deletes the Secret (the garbage collector's foreground deletion waits for it: blockOwnerDeletion).
-func (s *session) ownSecret(ctx context.Context, secret *corev1.Secret, rev *securityv1alpha1.TokenRevocation) error {
+func (s *session) ownSecret(ctx context.Context, secret *corev1.Secret, rev revocation) error {
 	patch := client.MergeFrom(secret.DeepCopy())
 	if err := controllerutil.SetControllerReference(rev, secret, s.client.Scheme()); err != nil {
 		return err
@@ -117,12 +108,12 @@ func (s *session) ownSecret(ctx context.Context, secret *corev1.Secret, rev *sec
 }
 
 // deleteSecret removes a Secret whose revocation could not be created, even if ctx is done: the
-// token must not stay behind unowned.
-func (s *session) deleteSecret(ctx context.Context, secret *corev1.Secret) {
+// token or API key (noun) must not stay behind unowned.
+func (s *session) deleteSecret(ctx context.Context, secret *corev1.Secret, noun string) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
 	if err := s.client.Delete(ctx, secret); err != nil && !apierrors.IsNotFound(err) {
-		s.warnf("could not delete Secret %s/%s, which holds the token: %v; delete it yourself "+
-			"(kubectl delete secret %s -n %s)", secret.Namespace, secret.Name, err, secret.Name, secret.Namespace)
+		s.warnf("could not delete Secret %s/%s, which holds the %s: %v; delete it yourself "+
+			"(kubectl delete secret %s -n %s)", secret.Namespace, secret.Name, noun, err, secret.Name, secret.Namespace)
 	}
 }

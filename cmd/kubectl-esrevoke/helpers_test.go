@@ -81,6 +81,16 @@ func (h *harness) output() string {
 	return h.out.String() + h.errOut.String()
 }
 
+// apiKeyRevocations lists the ApiKeyRevocations of the fake API server.
+func (h *harness) apiKeyRevocations(t *testing.T) []securityv1alpha1.ApiKeyRevocation {
+	t.Helper()
+	var list securityv1alpha1.ApiKeyRevocationList
+	if err := h.client.List(context.Background(), &list); err != nil {
+		t.Fatal(err)
+	}
+	return list.Items
+}
+
 // revocations lists the TokenRevocations of the fake API server.
 func (h *harness) revocations(t *testing.T) []securityv1alpha1.TokenRevocation {
 	t.Helper()
@@ -93,13 +103,29 @@ func (h *harness) revocations(t *testing.T) []securityv1alpha1.TokenRevocation {
 
 // withStatus is an interceptor whose GETs of TokenRevocations see status, as if the operator had written it.
 func withStatus(status securityv1alpha1.TokenRevocationStatus) *interceptor.Funcs {
+	return statusOnGet(func(obj client.Object) {
+		if rev, ok := obj.(*securityv1alpha1.TokenRevocation); ok {
+			rev.Status = *status.DeepCopy()
+		}
+	})
+}
+
+// withAPIKeyStatus is an interceptor whose GETs of ApiKeyRevocations see status, as if the operator had written it.
+func withAPIKeyStatus(status securityv1alpha1.ApiKeyRevocationStatus) *interceptor.Funcs {
+	return statusOnGet(func(obj client.Object) {
+		if rev, ok := obj.(*securityv1alpha1.ApiKeyRevocation); ok {
+			rev.Status = *status.DeepCopy()
+		}
+	})
+}
+
+// statusOnGet is an interceptor that passes every object a GET read to set.
+func statusOnGet(set func(obj client.Object)) *interceptor.Funcs {
 	return &interceptor.Funcs{Get: func(ctx context.Context, c client.WithWatch, key client.ObjectKey, obj client.Object, opts ...client.GetOption) error {
 		if err := c.Get(ctx, key, obj, opts...); err != nil {
 			return err
 		}
-		if rev, ok := obj.(*securityv1alpha1.TokenRevocation); ok {
-			rev.Status = *status.DeepCopy()
-		}
+		set(obj)
 		return nil
 	}}
 }

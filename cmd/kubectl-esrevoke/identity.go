@@ -55,13 +55,12 @@ func newUserCommand(deps *dependencies) *cobra.Command {
 				return err
 			}
 			username := args[0]
+			rev := &securityv1alpha1.TokenRevocation{Spec: securityv1alpha1.TokenRevocationSpec{Username: &username}}
+			if realm != "" {
+				rev.Spec.RealmName = &realm
+			}
 			return runRevocation(cmd, deps, opts, func(namespace string) *newRevocation {
-				n := identityRevocation(namespace, namePrefix("user", username))
-				n.revocation.Spec.Username = &username
-				if realm != "" {
-					n.revocation.Spec.RealmName = &realm
-				}
-				return n
+				return identityRevocation(rev, namespace, namePrefix("user", username))
 			})
 		},
 	}
@@ -105,10 +104,9 @@ func newRealmCommand(deps *dependencies) *cobra.Command {
 					return err
 				}
 			}
+			rev := &securityv1alpha1.TokenRevocation{Spec: securityv1alpha1.TokenRevocationSpec{RealmName: &realm}}
 			return runRevocation(cmd, deps, opts, func(namespace string) *newRevocation {
-				n := identityRevocation(namespace, namePrefix("realm", realm))
-				n.revocation.Spec.RealmName = &realm
-				return n
+				return identityRevocation(rev, namespace, namePrefix("realm", realm))
 			})
 		},
 	}
@@ -123,10 +121,10 @@ func mustRef(opts *revocationOptions) *securityv1alpha1.ElasticsearchRef {
 	return ref
 }
 
-// identityRevocation is a user or realm revocation, without a Secret.
-func identityRevocation(namespace, prefix string) *newRevocation {
-	rev := &securityv1alpha1.TokenRevocation{}
-	rev.Namespace = namespace
+// identityRevocation is rev, a revocation without a Secret (of a user, a realm, ids or a name), in
+// namespace.
+func identityRevocation(rev revocation, namespace, prefix string) *newRevocation {
+	rev.SetNamespace(namespace)
 	return &newRevocation{revocation: rev, prefix: prefix}
 }
 

@@ -17,7 +17,6 @@ limitations under the License.
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"sort"
@@ -27,6 +26,7 @@ import (
 
 	"github.com/spf13/cobra"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/util/duration"
 	"k8s.io/cli-runtime/pkg/printers"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -35,8 +35,10 @@ import (
 )
 
 const listLong = `List the revocations of every namespace (or of the namespace given with -n) in one table, oldest
-first, with what each revokes (tokens by their fingerprints), where, its phase and counts, and a
-total by phase. kubectl get tokenrevocations gives the same objects one namespace at a time.`
+first: TokenRevocations and ApiKeyRevocations side by side, each named KIND/NAME, with what it
+revokes (tokens by their fingerprints, a leaked API key by its id), where, its phase and counts
+(of tokens or of API keys, as its kind counts), and totals by phase and by what was invalidated.
+kubectl get tokenrevocations,apikeyrevocations gives the same objects one namespace at a time.`
 
 const listExample = `  # Every revocation in the cluster
   kubectl esrevoke list
@@ -47,19 +49,16 @@ const listExample = `  # Every revocation in the cluster
 // row is one revocation in the list, whatever its kind.
 type row struct {
 	kind, namespace, name string
-	phase                 string
-	what, target          string
-	invalidated           *int64
-	previously            *int64
-	errors                *int64
-	created               time.Time
-	reason                string
+	// counted is what the counts count: "token", "API key".
+	counted      string
+	phase        string
+	what, target string
+	invalidated  *int64
+	previously   *int64
+	errors       *int64
+	created      time.Time
+	reason       string
 }
-
-// lister lists one kind of revocation as rows. ApiKeyRevocation adds its own as it lands.
-type lister func(ctx context.Context, c client.Client, opts ...client.ListOption) ([]row, error)
-
-var listers = []lister{listTokenRevocations}
 
 // newListCommand builds `list`.
 func newListCommand(deps *dependencies) *cobra.Command {
@@ -79,41 +78,35 @@ func newListCommand(deps *dependencies) *cobra.Command {
 				opts = append(opts, client.InNamespace(s.namespace))
 			}
 			var rows []row
-			for _, list := range listers {
-				listed, err := list(cmd.Context(), s.client, opts...)
-				if apierrors.IsForbidden(err) && !s.namespaceGiven {
-					return fmt.Errorf("%w; list the revocations of one namespace with -n NAMESPACE", err)
+			for _, kind := range revocationKinds {
+				listed, err := kind.list(cmd.Context(), s.client, opts...)
+				switch {
+				case meta.IsNoMatchError(err):
+					continue // an operator too old to know the kind: there is none of it
+				case apierrors.IsForbidden(err) && !s.namespaceGiven:
+					return fmt.Errorf("listing %ss: %w; list the revocations of one namespace with -n NAMESPACE", kind.resource, err)
+				case err != nil:
+					return fmt.Errorf("listing %ss: %w", kind.resource, err)
 				}
-				if err != nil {
-					return err
+				for _, rev := range listed {
+					rows = append(rows, rowOf(rev))
 				}
-				rows = append(rows, listed...)
 			}
 			return printRows(s.streams.Out, rows, s.now())
 		},
 	}
 }
 
-func listTokenRevocations(ctx context.Context, c client.Client, opts ...client.ListOption) ([]row, error) {
-	var list securityv1alpha1.TokenRevocationList
-	if err := c.List(ctx, &list, opts...); err != nil {
-		return nil, fmt.Errorf("listing tokenrevocations: %w", err)
+// rowOf is rev's row in the list.
+func rowOf(rev revocation) row {
+	kind := kindOf(rev)
+	invalidated, previously := counts(rev)
+	return row{
+		kind: kind.resource, namespace: rev.GetNamespace(), name: rev.GetName(), counted: kind.counted,
+		phase: string(phaseOrPending(rev)), what: describeWhat(rev), target: describeTarget(rev),
+		invalidated: invalidated, previously: previously, errors: rev.GetProgress().ErrorCount,
+		created: rev.GetCreationTimestamp().Time, reason: oneLine(rev.GetReason()),
 	}
-	rows := make([]row, 0, len(list.Items))
-	for i := range list.Items {
-		rev := &list.Items[i]
-		r := row{
-			kind: "tokenrevocation", namespace: rev.Namespace, name: rev.Name,
-			phase: string(phaseOrPending(rev)), what: describeWhat(rev), target: describeTarget(rev),
-			invalidated: rev.Status.InvalidatedTokens, previously: rev.Status.PreviouslyInvalidatedTokens,
-			errors: rev.Status.ErrorCount, created: rev.CreationTimestamp.Time,
-		}
-		if rev.Spec.Reason != nil {
-			r.reason = oneLine(*rev.Spec.Reason)
-		}
-		rows = append(rows, r)
-	}
-	return rows, nil
 }
 
 // printRows prints the table, oldest first, then the totals by phase.
@@ -141,15 +134,16 @@ func printRows(out io.Writer, rows []row, now time.Time) error {
 	return err
 }
 
-// totals counts the rows by phase and namespace, and adds up the tokens invalidated.
+// totals counts the rows by phase and namespace, and adds up what was invalidated: tokens, and
+// API keys once there are ApiKeyRevocations.
 func totals(rows []row) string {
 	phases := map[string]int{}
 	namespaces := map[string]bool{}
-	var invalidated int64
+	invalidated := map[string]int64{}
 	for _, r := range rows {
 		phases[r.phase]++
 		namespaces[r.namespace] = true
-		invalidated += value(r.invalidated)
+		invalidated[r.counted] += value(r.invalidated)
 	}
 	var parts []string
 	for _, phase := range []securityv1alpha1.Phase{securityv1alpha1.PhaseRevoked, securityv1alpha1.PhaseFailed,
@@ -158,15 +152,21 @@ func totals(rows []row) string {
 			parts = append(parts, fmt.Sprintf("%d %s", n, phase))
 		}
 	}
-	return fmt.Sprintf("%s in %s: %s; %d tokens invalidated", plural(len(rows), "revocation"),
-		plural(len(namespaces), "namespace"), strings.Join(parts, ", "), invalidated)
+	var counted []string
+	for _, kind := range revocationKinds {
+		if n, ok := invalidated[kind.counted]; ok {
+			counted = append(counted, plural(n, kind.counted))
+		}
+	}
+	return fmt.Sprintf("%s in %s: %s; %s invalidated", plural(len(rows), "revocation"),
+		plural(len(namespaces), "namespace"), strings.Join(parts, ", "), strings.Join(counted, " and "))
 }
 
-func plural(n int, noun string) string {
+func plural[N int | int64](n N, noun string) string {
 	if n == 1 {
 		return "1 " + noun
 	}
-	return strconv.Itoa(n) + " " + noun + "s"
+	return strconv.FormatInt(int64(n), 10) + " " + noun + "s"
 }
 
 // count prints a count Elasticsearch answered, or "-" before it has.

@@ -15,9 +15,10 @@ limitations under the License.
 */
 
 // Command kubectl-esrevoke is a kubectl plugin for incident responders: `kubectl esrevoke` revokes a
-// leaked Elasticsearch token, refresh token, or every token of a user or realm in one command, the
-// safe way (the secret read from standard input or a file, kept in a Secret owned by the
-// revocation), and leaves a TokenRevocation behind as the record. Put it on PATH and run
+// leaked Elasticsearch token, refresh token or API key, or every token or API key of a user or
+// realm, in one command, the safe way (the secret read from standard input or a file, kept in a
+// Secret owned by the revocation), and leaves a TokenRevocation or an ApiKeyRevocation behind as
+// the record. Put it on PATH and run
 // `kubectl esrevoke --help`.
 package main
 

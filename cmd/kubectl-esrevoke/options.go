@@ -90,7 +90,7 @@ type revocationOptions struct {
 func (o *revocationOptions) addFlags(cmd *cobra.Command) {
 	o.runOptions.addFlags(cmd)
 	cmd.Flags().StringVar(&o.name, "name", "",
-		"Name of the TokenRevocation (and of its Secret, for tokens). Default: generated from the command and the target.")
+		"Name of the revocation (and of its Secret, for a token or an API key). Default: generated from the command and the target.")
 	cmd.Flags().StringVar(&o.reason, "reason", "",
 		"Why, such as the incident number: kept in the revocation, its events and the operator's logs. Strongly encouraged.")
 	cmd.Flags().StringArrayVar(&o.elasticsearch, "elasticsearch", nil,
@@ -112,15 +112,16 @@ func (o *revocationOptions) validate() error {
 }
 
 // apply sets the spec's reason and elasticsearchRef from the flags.
-func (o *revocationOptions) apply(spec *securityv1alpha1.TokenRevocationSpec) error {
+func (o *revocationOptions) apply(rev revocation) error {
 	ref, err := parseElasticsearchRef(o.elasticsearch)
 	if err != nil {
 		return err
 	}
-	spec.ElasticsearchRef = ref
+	var reason *string
 	if o.reason != "" {
-		spec.Reason = &o.reason
+		reason = &o.reason
 	}
+	setTarget(rev, ref, reason)
 	return nil
 }
 

@@ -30,8 +30,8 @@ import (
 
 // summary is the one line a responder pastes into the incident ticket: what happened, to what,
 // where, with what counts, and which resource records it. It holds no secret: a token is named
-// by the fingerprint the operator recorded.
-func summary(rev *securityv1alpha1.TokenRevocation, result outcome, timeout time.Duration) string {
+// by the fingerprint the operator recorded, an API key by its id.
+func summary(rev revocation, result outcome, timeout time.Duration) string {
 	var b strings.Builder
 	switch result {
 	case outcomeDryRun:
@@ -41,29 +41,29 @@ func summary(rev *securityv1alpha1.TokenRevocation, result outcome, timeout time
 	case outcomeTimedOut:
 		fmt.Fprintf(&b, "Not done after %s, still %s: ", timeout, phaseOrPending(rev))
 	default:
-		fmt.Fprintf(&b, "%s: ", rev.Status.Phase)
+		fmt.Fprintf(&b, "%s: ", rev.GetProgress().Phase)
 	}
 	fmt.Fprintf(&b, "%s on %s", describeWhat(rev), describeTarget(rev))
 	if details := describeResult(rev, result); details != "" {
 		b.WriteString(": " + details)
 	}
-	fmt.Fprintf(&b, " (tokenrevocation/%s in namespace %s", rev.Name, rev.Namespace)
-	if rev.Spec.Reason != nil {
-		fmt.Fprintf(&b, ", reason %q", *rev.Spec.Reason)
+	fmt.Fprintf(&b, " (%s/%s in namespace %s", kindOf(rev).resource, rev.GetName(), rev.GetNamespace())
+	if reason := rev.GetReason(); reason != "" {
+		fmt.Fprintf(&b, ", reason %q", reason)
 	}
 	b.WriteString(")")
 	return b.String()
 }
 
-func phaseOrPending(rev *securityv1alpha1.TokenRevocation) securityv1alpha1.Phase {
-	if rev.Status.Phase == "" {
-		return securityv1alpha1.PhasePending
+func phaseOrPending(rev revocation) securityv1alpha1.Phase {
+	if phase := rev.GetProgress().Phase; phase != "" {
+		return phase
 	}
-	return rev.Status.Phase
+	return securityv1alpha1.PhasePending
 }
 
-// describeWhat names what the revocation revokes, tokens by their fingerprints.
-func describeWhat(rev *securityv1alpha1.TokenRevocation) string {
+// describeTokens names what a TokenRevocation revokes, tokens by their fingerprints.
+func describeTokens(rev *securityv1alpha1.TokenRevocation) string {
 	spec := rev.Spec
 	fingerprint := rev.Status.TokenFingerprint
 	if fingerprint == "" {
@@ -81,15 +81,52 @@ func describeWhat(rev *securityv1alpha1.TokenRevocation) string {
 	case spec.RealmName != nil:
 		return fmt.Sprintf("every token of every user of realm %q", *spec.RealmName)
 	}
-	return "nothing"
+	return revokesNothing
+}
+
+// maxIDsShown bounds the ids a summary names, to keep it one line a person reads.
+const maxIDsShown = 3
+
+// describeAPIKeys names what an ApiKeyRevocation revokes: a leaked key by the id the operator
+// derived from it (never by its value), other keys by the ids, name, user or realm selecting them.
+func describeAPIKeys(rev *securityv1alpha1.ApiKeyRevocation) string {
+	spec := rev.Spec
+	owned := ""
+	if spec.Owner != nil && *spec.Owner {
+		owned = " owned by the operator's credentials"
+	}
+	switch {
+	case spec.EncodedKeySecretRef != nil:
+		if rev.Status.EncodedKeyId == "" {
+			return "API key (id not recorded yet)"
+		}
+		return "API key " + rev.Status.EncodedKeyId
+	case len(spec.IDs) == 1:
+		return "API key " + spec.IDs[0] + owned
+	case len(spec.IDs) > maxIDsShown:
+		return fmt.Sprintf("%d API keys (%s, ...)%s", len(spec.IDs), strings.Join(spec.IDs[:maxIDsShown], ", "), owned)
+	case len(spec.IDs) > 0:
+		return fmt.Sprintf("%d API keys (%s)%s", len(spec.IDs), strings.Join(spec.IDs, ", "), owned)
+	case spec.Name != nil:
+		return fmt.Sprintf("every API key named %q%s", *spec.Name, owned)
+	case spec.Username != nil && spec.RealmName != nil:
+		return fmt.Sprintf("every API key of user %q in realm %q", *spec.Username, *spec.RealmName)
+	case spec.Username != nil:
+		return fmt.Sprintf("every API key of user %q in every realm", *spec.Username)
+	case spec.RealmName != nil:
+		return fmt.Sprintf("every API key of every user of realm %q", *spec.RealmName)
+	case owned != "":
+		return "every API key" + owned
+	}
+	return revokesNothing
 }
 
 // describeTarget names the cluster: the URL the operator called, else the reference.
-func describeTarget(rev *securityv1alpha1.TokenRevocation) string {
-	if rev.Status.Target != "" {
-		return rev.Status.Target
+func describeTarget(rev revocation) string {
+	if target := rev.GetProgress().Target; target != "" {
+		return target
 	}
-	return describeRef(rev.Spec.ElasticsearchRef)
+	return describeRef(rev.GetElasticsearchRef())
 }
 
 // describeRef names an elasticsearchRef the way --elasticsearch takes it.
@@ -112,14 +149,15 @@ func describeRef(ref *securityv1alpha1.ElasticsearchRef) string {
 }
 
 // describeResult gives the counts Elasticsearch answered, and why a revocation failed or is not done.
-func describeResult(rev *securityv1alpha1.TokenRevocation, result outcome) string {
+func describeResult(rev revocation, result outcome) string {
 	var parts []string
-	if rev.Status.InvalidatedTokens != nil {
+	progress := rev.GetProgress()
+	if invalidated, previously := counts(rev); invalidated != nil {
 		parts = append(parts, fmt.Sprintf("%d invalidated, %d already invalid, %d errors",
-			value(rev.Status.InvalidatedTokens), value(rev.Status.PreviouslyInvalidatedTokens), value(rev.Status.ErrorCount)))
+			value(invalidated), value(previously), value(progress.ErrorCount)))
 	}
-	if rev.Status.Phase != securityv1alpha1.PhaseRevoked || result == outcomeTimedOut {
-		if ready := meta.FindStatusCondition(rev.Status.Conditions, securityv1alpha1.ReadyCondition); ready != nil && ready.Reason != "" {
+	if progress.Phase != securityv1alpha1.PhaseRevoked || result == outcomeTimedOut {
+		if ready := meta.FindStatusCondition(progress.Conditions, securityv1alpha1.ReadyCondition); ready != nil && ready.Reason != "" {
 			parts = append(parts, ready.Reason+": "+oneLine(ready.Message))
 		}
 	}
@@ -139,9 +177,9 @@ func oneLine(s string) string {
 }
 
 // printObject prints rev as kubectl's -o name, yaml or json would.
-func printObject(w io.Writer, rev *securityv1alpha1.TokenRevocation, format string) error {
-	obj := rev.DeepCopy()
-	obj.SetGroupVersionKind(securityv1alpha1.GroupVersion.WithKind(tokenRevocationKind))
+func printObject(w io.Writer, rev revocation, format string) error {
+	obj := rev.DeepCopyObject()
+	obj.GetObjectKind().SetGroupVersionKind(securityv1alpha1.GroupVersion.WithKind(kindOf(rev).kind))
 	var printer printers.ResourcePrinter
 	switch format {
 	case outputName:

@@ -24,8 +24,10 @@ import (
 
 	. "github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
+	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/interceptor"
 	"sigs.k8s.io/yaml"
 
 	securityv1alpha1 "github.com/esrevoke/token-revocation-operator/api/v1alpha1"
@@ -153,9 +155,9 @@ func TestRetryCreatesANewRevocationOfTheSameSpecLinkedToTheFirst(t *testing.T) {
 
 	// A retry of the retry still points at the first.
 	second := retryOf(&securityv1alpha1.TokenRevocation{ObjectMeta: metav1.ObjectMeta{Name: retry.Name, Labels: retry.Labels}, Spec: spec})
-	g.Expect(second.Labels).To(Equal(map[string]string{retryOfLabel: "leak"}))
-	g.Expect(second.Annotations).To(Equal(map[string]string{retriedFromAnnotation: retry.Name}))
-	g.Expect(second.GenerateName).To(Equal("leak-retry-"))
+	g.Expect(second.GetLabels()).To(Equal(map[string]string{retryOfLabel: "leak"}))
+	g.Expect(second.GetAnnotations()).To(Equal(map[string]string{retriedFromAnnotation: retry.Name}))
+	g.Expect(second.GetGenerateName()).To(Equal("leak-retry-"))
 }
 
 func TestRetryLeavesASecretNobodyOwnsAlone(t *testing.T) {
@@ -181,4 +183,181 @@ func TestOnlyAFailedRevocationIsRetried(t *testing.T) {
 		g.Expect(h.errOut.String()).To(ContainSubstring(want))
 		g.Expect(h.revocations(t)).To(HaveLen(1))
 	}
+}
+
+func akrev(name string, spec securityv1alpha1.ApiKeyRevocationSpec, status securityv1alpha1.ApiKeyRevocationStatus) *securityv1alpha1.ApiKeyRevocation {
+	return &securityv1alpha1.ApiKeyRevocation{
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: testNamespace, CreationTimestamp: metav1.NewTime(testNow.Add(-time.Hour))},
+		Spec:       spec, Status: status,
+	}
+}
+
+func TestTheSummaryOfAnApiKeyRevocationNamesKeysByIdNeverByValue(t *testing.T) {
+	fromSecret := &securityv1alpha1.SecretKeySelector{Name: "leak", Key: "api-key"}
+	revoked := securityv1alpha1.ApiKeyRevocationStatus{RevocationProgress: securityv1alpha1.RevocationProgress{
+		Phase: securityv1alpha1.PhaseRevoked, Target: "https://es:9200", ErrorCount: int64Ptr(0)},
+		InvalidatedApiKeys: int64Ptr(2), PreviouslyInvalidatedApiKeys: int64Ptr(1)}
+	withID := revoked
+	withID.EncodedKeyId = leakedKeyID
+	ids := []string{"a1", "b2", "c3", "d4"}
+	tests := map[string]struct {
+		spec   securityv1alpha1.ApiKeyRevocationSpec
+		status securityv1alpha1.ApiKeyRevocationStatus
+		want   string
+	}{
+		"a leaked key, by the id the operator read": {securityv1alpha1.ApiKeyRevocationSpec{EncodedKeySecretRef: fromSecret}, withID,
+			"Revoked: API key " + leakedKeyID + " on https://es:9200: 2 invalidated, 1 already invalid, 0 errors (apikeyrevocation/k in namespace security)"},
+		"one id":         {securityv1alpha1.ApiKeyRevocationSpec{IDs: ids[:1]}, revoked, "Revoked: API key a1 on"},
+		"a few ids":      {securityv1alpha1.ApiKeyRevocationSpec{IDs: ids[:3]}, revoked, "Revoked: 3 API keys (a1, b2, c3) on"},
+		"many ids":       {securityv1alpha1.ApiKeyRevocationSpec{IDs: ids}, revoked, "Revoked: 4 API keys (a1, b2, c3, ...) on"},
+		"a name, owned":  {securityv1alpha1.ApiKeyRevocationSpec{Name: str("ci"), Owner: new(true)}, revoked, `Revoked: every API key named "ci" owned by the operator's credentials on`},
+		"owned":          {securityv1alpha1.ApiKeyRevocationSpec{Owner: new(true)}, revoked, "Revoked: every API key owned by the operator's credentials on"},
+		"a user":         {securityv1alpha1.ApiKeyRevocationSpec{Username: str("u")}, revoked, `Revoked: every API key of user "u" in every realm on`},
+		"a user's realm": {securityv1alpha1.ApiKeyRevocationSpec{Username: str("u"), RealmName: str("r")}, revoked, `Revoked: every API key of user "u" in realm "r" on`},
+		"a realm":        {securityv1alpha1.ApiKeyRevocationSpec{RealmName: str("r")}, revoked, `Revoked: every API key of every user of realm "r" on`},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			g := NewWithT(t)
+			got := summary(akrev("k", tt.spec, tt.status), outcomeFinished, time.Minute)
+			g.Expect(got).To(HavePrefix(tt.want))
+			g.Expect(got).To(HaveSuffix("(apikeyrevocation/k in namespace security)"))
+		})
+	}
+}
+
+func TestPrintObjectPrintsAnApiKeyRevocationAsKubectlWould(t *testing.T) {
+	g := NewWithT(t)
+	rev := akrev("leak", securityv1alpha1.ApiKeyRevocationSpec{Username: str("myuser")}, securityv1alpha1.ApiKeyRevocationStatus{})
+	var out strings.Builder
+	g.Expect(printObject(&out, rev, outputName)).To(Succeed())
+	g.Expect(out.String()).To(Equal("apikeyrevocation.security.esrevoke.io/leak\n"))
+	out.Reset()
+	g.Expect(printObject(&out, rev, outputYAML)).To(Succeed())
+	g.Expect(out.String()).To(HavePrefix("apiVersion: security.esrevoke.io/v1alpha1\nkind: ApiKeyRevocation\n"))
+}
+
+func TestListShowsApiKeyRevocationsBesideTokenRevocations(t *testing.T) {
+	g := NewWithT(t)
+	users := tokrev("user-bob", securityv1alpha1.TokenRevocationSpec{Username: str("bob")},
+		securityv1alpha1.TokenRevocationStatus{RevocationProgress: securityv1alpha1.RevocationProgress{Phase: "Revoked", Target: "https://es:9200", ErrorCount: int64Ptr(0)},
+			InvalidatedTokens: int64Ptr(4), PreviouslyInvalidatedTokens: int64Ptr(0)})
+	users.CreationTimestamp = metav1.NewTime(testNow.Add(-2 * time.Hour))
+	leak := akrev("api-key-x", securityv1alpha1.ApiKeyRevocationSpec{EncodedKeySecretRef: &securityv1alpha1.SecretKeySelector{Name: "api-key-x", Key: "api-key"}, Reason: str("INC-9")},
+		securityv1alpha1.ApiKeyRevocationStatus{RevocationProgress: securityv1alpha1.RevocationProgress{Phase: "Revoked", Target: "https://es:9200", ErrorCount: int64Ptr(0)},
+			InvalidatedApiKeys: int64Ptr(1), PreviouslyInvalidatedApiKeys: int64Ptr(0), EncodedKeyId: leakedKeyID})
+	bobs := akrev("api-keys-user-bob", securityv1alpha1.ApiKeyRevocationSpec{Username: str("bob")},
+		securityv1alpha1.ApiKeyRevocationStatus{RevocationProgress: securityv1alpha1.RevocationProgress{Phase: "Failed", ErrorCount: int64Ptr(1)},
+			InvalidatedApiKeys: int64Ptr(2), PreviouslyInvalidatedApiKeys: int64Ptr(0)})
+	bobs.CreationTimestamp = metav1.NewTime(testNow.Add(-time.Minute))
+	h := newHarness(t, nil, users, leak, bobs)
+	g.Expect(h.run("", "list")).To(Equal(exitOK))
+	lines := strings.Split(strings.TrimSuffix(h.out.String(), "\n"), "\n")
+	g.Expect(lines).To(HaveLen(5))
+	g.Expect(lines[1]).To(MatchRegexp(`^security\s+tokenrevocation/user-bob\s+Revoked\s+every token of user "bob" in every realm\s+https://es:9200\s+4\s+0\s+0\s+120m\s*$`))
+	g.Expect(lines[2]).To(MatchRegexp(`^security\s+apikeyrevocation/api-key-x\s+Revoked\s+API key ` + leakedKeyID + `\s+https://es:9200\s+1\s+0\s+0\s+60m\s+INC-9$`))
+	g.Expect(lines[3]).To(MatchRegexp(`^security\s+apikeyrevocation/api-keys-user-bob\s+Failed\s+every API key of user "bob" in every realm\s+the operator's default Elasticsearch\s+2\s+0\s+1\s+60s\s*$`))
+	g.Expect(lines[4]).To(Equal("3 revocations in 1 namespace: 2 Revoked, 1 Failed; 4 tokens and 3 API keys invalidated"))
+}
+
+func TestRetryRetriesAFailedApiKeyRevocationAndSharesItsSecret(t *testing.T) {
+	g := NewWithT(t)
+	spec := securityv1alpha1.ApiKeyRevocationSpec{EncodedKeySecretRef: &securityv1alpha1.SecretKeySelector{Name: "leak", Key: "api-key"}, Reason: str("INC-5")}
+	first := akrev("leak", spec, securityv1alpha1.ApiKeyRevocationStatus{RevocationProgress: securityv1alpha1.RevocationProgress{Phase: securityv1alpha1.PhaseFailed}})
+	first.UID = "uid-first"
+	secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "leak", Namespace: testNamespace, OwnerReferences: []metav1.OwnerReference{{
+		APIVersion: "security.esrevoke.io/v1alpha1", Kind: "ApiKeyRevocation", Name: "leak", UID: "uid-first", Controller: new(true)}}}}
+	h := newHarness(t, nil, first, secret)
+	g.Expect(h.run("", "retry", "leak", "--wait=false")).To(Equal(exitOK), h.errOut.String())
+	revs := h.apiKeyRevocations(t)
+	g.Expect(revs).To(HaveLen(2))
+	retry := revs[0]
+	if retry.Name == "leak" {
+		retry = revs[1]
+	}
+	g.Expect(retry.Name).To(HavePrefix("leak-retry-"))
+	g.Expect(retry.Spec).To(Equal(spec))
+	g.Expect(retry.Labels).To(Equal(map[string]string{retryOfLabel: "leak"}))
+	g.Expect(h.revocations(t)).To(BeEmpty(), "a retry is of the same kind")
+	g.Expect(h.out.String()).To(HavePrefix("Created, not waited for: API key (id not recorded yet) on the operator's default Elasticsearch (apikeyrevocation/leak-retry-"))
+	g.Expect(h.client.Get(context.Background(), client.ObjectKeyFromObject(secret), secret)).To(Succeed())
+	g.Expect(secret.OwnerReferences).To(HaveLen(2))
+	g.Expect(secret.OwnerReferences[1]).To(Equal(metav1.OwnerReference{
+		APIVersion: "security.esrevoke.io/v1alpha1", Kind: "ApiKeyRevocation", Name: retry.Name, UID: retry.UID}))
+}
+
+func TestRetryTellsTheKindsApartByKindSlashName(t *testing.T) {
+	failed := securityv1alpha1.RevocationProgress{Phase: securityv1alpha1.PhaseFailed}
+	both := func() []client.Object {
+		return []client.Object{
+			tokrev("leak", securityv1alpha1.TokenRevocationSpec{Username: str("u")}, securityv1alpha1.TokenRevocationStatus{RevocationProgress: failed}),
+			akrev("leak", securityv1alpha1.ApiKeyRevocationSpec{Username: str("u")}, securityv1alpha1.ApiKeyRevocationStatus{RevocationProgress: failed}),
+		}
+	}
+	tests := map[string]struct {
+		arg                string
+		wantTokens, wantAK int
+		wantErr            string
+	}{
+		"a name both kinds hold":   {"leak", 1, 1, "both a tokenrevocation and an apikeyrevocation are named leak in namespace security: say which to retry, as tokenrevocation/leak or apikeyrevocation/leak"},
+		"akrev/NAME":               {"akrev/leak", 1, 2, ""},
+		"apikeyrevocations/NAME":   {"apikeyrevocations/leak", 1, 2, ""},
+		"as -o name prints it":     {"apikeyrevocation.security.esrevoke.io/leak", 1, 2, ""},
+		"tokrev/NAME":              {"tokrev/leak", 2, 1, ""},
+		"tokenrevocation/NAME":     {"TokenRevocation/leak", 2, 1, ""},
+		"another kind":             {"secret/leak", 1, 1, `"secret" is not a kind of revocation: use tokenrevocation/NAME (tokrev/NAME) or apikeyrevocation/NAME (akrev/NAME)`},
+		"a name neither holds":     {"other", 1, 1, "no tokenrevocation or apikeyrevocation named other in namespace security"},
+		"a kind without that name": {"akrev/other", 1, 1, "no apikeyrevocation named other in namespace security"},
+		"not a name":               {"akrev/", 1, 1, `"" is not a revocation's name`},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			g := NewWithT(t)
+			h := newHarness(t, nil, both()...)
+			code := h.run("", "retry", tt.arg, "--wait=false")
+			g.Expect(h.revocations(t)).To(HaveLen(tt.wantTokens))
+			g.Expect(h.apiKeyRevocations(t)).To(HaveLen(tt.wantAK))
+			if tt.wantErr != "" {
+				g.Expect(code).To(Equal(exitFailed))
+				g.Expect(h.errOut.String()).To(ContainSubstring(tt.wantErr))
+				return
+			}
+			g.Expect(code).To(Equal(exitOK), h.errOut.String())
+		})
+	}
+}
+
+func TestRetryFindsARevocationOfEitherKindByItsName(t *testing.T) {
+	g := NewWithT(t)
+	h := newHarness(t, nil, akrev("only-key", securityv1alpha1.ApiKeyRevocationSpec{IDs: []string{"a1"}},
+		securityv1alpha1.ApiKeyRevocationStatus{RevocationProgress: securityv1alpha1.RevocationProgress{Phase: securityv1alpha1.PhaseRevoked}}))
+	g.Expect(h.run("", "retry", "only-key")).To(Equal(exitFailed))
+	g.Expect(h.errOut.String()).To(ContainSubstring("apikeyrevocation only-key is Revoked: there is nothing to retry"))
+}
+
+func TestListAndRetryGoOnWhenTheAPIServerDoesNotKnowApiKeyRevocations(t *testing.T) {
+	g := NewWithT(t)
+	noMatch := &apimeta.NoKindMatchError{GroupKind: securityv1alpha1.GroupVersion.WithKind("ApiKeyRevocation").GroupKind()}
+	funcs := &interceptor.Funcs{
+		List: func(ctx context.Context, c client.WithWatch, list client.ObjectList, opts ...client.ListOption) error {
+			if _, ok := list.(*securityv1alpha1.ApiKeyRevocationList); ok {
+				return noMatch
+			}
+			return c.List(ctx, list, opts...)
+		},
+		Get: func(ctx context.Context, c client.WithWatch, key client.ObjectKey, obj client.Object, opts ...client.GetOption) error {
+			if _, ok := obj.(*securityv1alpha1.ApiKeyRevocation); ok {
+				return noMatch
+			}
+			return c.Get(ctx, key, obj, opts...)
+		},
+	}
+	failed := tokrev("leak", securityv1alpha1.TokenRevocationSpec{Username: str("u")},
+		securityv1alpha1.TokenRevocationStatus{RevocationProgress: securityv1alpha1.RevocationProgress{Phase: securityv1alpha1.PhaseFailed}})
+	h := newHarness(t, funcs, failed)
+	g.Expect(h.run("", "list")).To(Equal(exitOK), h.errOut.String())
+	g.Expect(h.out.String()).To(ContainSubstring("tokenrevocation/leak"))
+	g.Expect(h.out.String()).To(HaveSuffix("1 revocation in 1 namespace: 1 Failed; 0 tokens invalidated\n"))
+	g.Expect(h.run("", "retry", "leak", "--wait=false")).To(Equal(exitOK), h.errOut.String())
+	g.Expect(h.revocations(t)).To(HaveLen(2))
 }

@@ -30,7 +30,7 @@ func runRevocation(cmd *cobra.Command, deps *dependencies, opts *revocationOptio
 		return err
 	}
 	n := build(s.namespace)
-	if err := opts.apply(&n.revocation.Spec); err != nil {
+	if err := opts.apply(n.revocation); err != nil {
 		return err
 	}
 	n.setName(opts.name)
@@ -48,8 +48,9 @@ func runRevocation(cmd *cobra.Command, deps *dependencies, opts *revocationOptio
 // room for the kind and the API server's five random characters.
 const maxPrefixName = 40
 
-// namePrefix is a prefix for generated names, "user-" or "realm-" followed by what the name can
-// keep of an Elasticsearch user or realm name: lower case letters, digits and dashes.
+// namePrefix is a prefix for generated names, kind ("user", "realm", "api-keys-user"...) and a
+// dash followed by what the name can keep of an Elasticsearch user, realm or key name: lower case
+// letters, digits and dashes.
 func namePrefix(kind, name string) string {
 	var b strings.Builder
 	dash := false

@@ -28,13 +28,15 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 )
 
-const rootLong = `Revoke Elasticsearch tokens in one command, the safe way, and leave a TokenRevocation behind
-as the record of what was revoked, why and with what result.
+const rootLong = `Revoke Elasticsearch tokens and API keys in one command, the safe way, and leave a
+TokenRevocation or an ApiKeyRevocation behind as the record of what was revoked, why and with
+what result.
 
-The token or refresh token to revoke is read from standard input or from a file, never from an
-argument: arguments stay in shell history and are visible in process lists. It is put in a
-Secret owned by the TokenRevocation, so both are deleted together. Nothing secret is ever printed:
-a token is named by its fingerprint (sha256: and 16 hex digits), as the operator names it.
+The token, refresh token or API key to revoke is read from standard input or from a file, never
+from an argument: arguments stay in shell history and are visible in process lists. It is put in
+a Secret owned by the revocation, so both are deleted together. Nothing secret is ever printed:
+a token is named by its fingerprint (sha256: and 16 hex digits), an API key by its id, as the
+operator names them.
 
 Each revocation command waits for the operator (--wait, on by default) and prints one line to
 paste into the incident ticket. Exit codes: 0 when Revoked (or created, with --wait=false, or
@@ -53,6 +55,10 @@ const rootExample = `  # Revoke a leaked access token, pasted at the prompt (not
 
   # Log out every user of a realm (asks for confirmation unless --yes)
   kubectl esrevoke realm saml1 --reason "INC-1240: IdP signing key leaked"
+
+  # Revoke a leaked API key, as found ("Authorization: ApiKey ..." will do), and the account's other keys
+  kubectl esrevoke api-key --from-file=leaked.txt --reason "INC-1241: API key in a public repository"
+  kubectl esrevoke api-keys --user myuser --realm saml1 --reason "INC-1241"
 
   # See every revocation, and retry a failed one
   kubectl esrevoke list
@@ -82,7 +88,7 @@ func newRootCommand(deps *dependencies) *cobra.Command {
 
 	root := &cobra.Command{
 		Use:                        "kubectl-esrevoke",
-		Short:                      "Revoke Elasticsearch tokens with a TokenRevocation, from the command line",
+		Short:                      "Revoke Elasticsearch tokens and API keys from the command line, leaving a revocation as the record",
 		Long:                       rootLong,
 		Example:                    rootExample,
 		Annotations:                map[string]string{cobra.CommandDisplayNameAnnotation: "kubectl esrevoke"},
@@ -98,13 +104,15 @@ func newRootCommand(deps *dependencies) *cobra.Command {
 	addSecretFlagTraps(root.PersistentFlags())
 
 	deps.config = config
-	// The kinds of revocation, one command each. ApiKeyRevocation's `api-key` (the encoded key from
-	// standard input, like token) and the lists' `tokens --from-file` join here as those kinds land.
+	// The kinds of revocation, one command each. The lists' `tokens --from-file` joins here as
+	// that kind lands.
 	root.AddCommand(
-		newTokenCommand(deps, accessToken),
-		newTokenCommand(deps, refreshToken),
+		newSecretCommand(deps, accessToken),
+		newSecretCommand(deps, refreshToken),
 		newUserCommand(deps),
 		newRealmCommand(deps),
+		newSecretCommand(deps, apiKey),
+		newAPIKeysCommand(deps),
 		newListCommand(deps),
 		newRetryCommand(deps),
 	)
@@ -131,14 +139,15 @@ var flagName = regexp.MustCompile(`^[a-z][a-z0-9-]{0,40}$`)
 // token typed where a flag or its value was expected would otherwise be printed back.
 func safeFlagError(cmd *cobra.Command, err error) error {
 	var (
+		secret   *secretArgumentError
 		notExist *pflag.NotExistError
 		invalid  *pflag.InvalidValueError
 		required *pflag.ValueRequiredError
 	)
 	help := fmt.Sprintf("see '%s --help'", cmd.DisplayName())
 	switch {
-	case errors.Is(err, errSecretAsArgument):
-		return &exitError{code: exitFailed, err: fmt.Errorf("%w (nothing was created)", errSecretAsArgument)}
+	case errors.As(err, &secret):
+		return &exitError{code: exitFailed, err: fmt.Errorf("%w (nothing was created)", secret)}
 	case errors.As(err, &notExist) && notExist.GetSpecifiedShortnames() == "" && flagName.MatchString(notExist.GetSpecifiedName()):
 		return fmt.Errorf("unknown flag --%s; %s", notExist.GetSpecifiedName(), help)
 	case errors.As(err, &invalid):

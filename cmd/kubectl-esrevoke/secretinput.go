@@ -30,17 +30,24 @@ import (
 	"golang.org/x/term"
 )
 
-// maxSecretBytes bounds what is read as one secret value: Elasticsearch's tokens are a few hundred
-// bytes, and the API accepts at most 8192 characters inline.
+// maxSecretBytes bounds what is read as one secret value: Elasticsearch's tokens and encoded API
+// keys are a few hundred bytes, and the API accepts at most 8192 characters inline.
 const maxSecretBytes = 16 << 10
 
-// secretArgumentHelp says how to pass a secret, for every refusal of one given as an argument.
-const secretArgumentHelp = "arguments stay in shell history and are visible to anyone who can list processes. " +
-	"Pass it on standard input instead (paste it at the prompt, or `kubectl esrevoke token < token.txt`), " +
-	"or with --from-file=PATH"
+// secretArgumentHelp says how to pass a secret to command, for every refusal of one given as an argument.
+func secretArgumentHelp(command string) string {
+	return "arguments stay in shell history and are visible to anyone who can list processes. " +
+		"Pass it on standard input instead (paste it at the prompt, or `kubectl esrevoke " + command + " < leaked.txt`), " +
+		"or with --from-file=PATH"
+}
 
-// errSecretAsArgument is the refusal of a secret given on the command line.
-var errSecretAsArgument = errors.New("refusing to take a secret as an argument: " + secretArgumentHelp)
+// secretArgumentError is the refusal of a secret given on the command line as a flag's value; it
+// says how to pass it to command instead.
+type secretArgumentError struct{ command string }
+
+func (e *secretArgumentError) Error() string {
+	return "refusing to take a secret as an argument: " + secretArgumentHelp(e.command)
+}
 
 // refuseSecretArguments is the Args of the commands that read a secret: any argument may be the
 // secret itself, so it is refused, and not repeated.
@@ -50,29 +57,32 @@ func refuseSecretArguments(what secretKind) func(*cobra.Command, []string) error
 			return nil
 		}
 		return &exitError{code: exitFailed, err: fmt.Errorf("refusing to take the %s as an argument "+
-			"(nothing was created, and the argument is not repeated here): %s", what.noun, secretArgumentHelp)}
+			"(nothing was created, and the argument is not repeated here): %s", what.noun, secretArgumentHelp(what.command))}
 	}
 }
 
-// secretTrap is a hidden flag that refuses any value: --token=... typed out of habit.
-type secretTrap struct{}
+// secretTrap is a hidden flag that refuses any value: --token=... typed out of habit. command is
+// the command that takes that kind of secret, on standard input.
+type secretTrap struct{ command string }
 
-func (secretTrap) String() string   { return "" }
-func (secretTrap) Set(string) error { return errSecretAsArgument }
-func (secretTrap) Type() string     { return "string" }
+func (secretTrap) String() string     { return "" }
+func (t secretTrap) Set(string) error { return &secretArgumentError{command: t.command} }
+func (secretTrap) Type() string       { return "string" }
 
 // addSecretFlagTraps adds hidden flags that catch a secret typed as a flag (--token=...,
 // --refresh-token=..., --api-key=...), so it is refused with the way to pass it, not echoed back.
 func addSecretFlagTraps(flags *pflag.FlagSet) {
-	for _, name := range []string{tokenName, refreshTokenName, "api-key", "password"} {
-		flags.Var(secretTrap{}, name, "never accepted: secrets are read from standard input or --from-file")
+	for name, command := range map[string]string{tokenName: tokenName, refreshTokenName: refreshTokenName,
+		apiKeyName: apiKeyName, "password": tokenName} {
+		flags.Var(secretTrap{command: command}, name, "never accepted: secrets are read from standard input or --from-file")
 		_ = flags.MarkHidden(name)
 	}
 }
 
-// readSecret reads one secret value (a token) from fromFile, or from in when fromFile is empty or
-// "-". On a terminal it prompts on prompt and reads without echo. The value is trimmed; empty
-// input, or more than one value, is refused.
+// readSecret reads one secret value (a token, an API key) from fromFile, or from in when fromFile
+// is empty or "-". On a terminal it prompts on prompt and reads without echo. The value is
+// trimmed; empty input, or more than one value, is refused. A value of a kind that may hold spaces
+// (an "Authorization: ApiKey ..." line) is one line.
 func readSecret(in io.Reader, prompt io.Writer, fromFile string, what secretKind) (string, error) {
 	raw, err := readSecretInput(in, prompt, fromFile, what)
 	if err != nil {
@@ -88,7 +98,7 @@ func readSecret(in io.Reader, prompt io.Writer, fromFile string, what secretKind
 		return "", fmt.Errorf("%s holds more than %d bytes: not a single %s", source, maxSecretBytes, what.noun)
 	case value == "":
 		return "", fmt.Errorf("no %s on %s: paste it at the prompt, pipe it in, or use --from-file=PATH", what.noun, source)
-	case strings.ContainsAny(value, " \t\r\n"):
+	case strings.ContainsAny(value, "\r\n") || !what.spaces && strings.ContainsAny(value, " \t"):
 		return "", fmt.Errorf("%s holds more than one value: give exactly one %s (the values are not shown)", source, what.noun)
 	}
 	return value, nil

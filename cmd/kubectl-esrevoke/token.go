@@ -25,13 +25,17 @@ import (
 	securityv1alpha1 "github.com/esrevoke/token-revocation-operator/api/v1alpha1"
 )
 
-// secretKind is a kind of secret value a command revokes: its name in commands and messages, the
-// key it is stored under in its Secret, and the spec field that refers to it.
+// secretKind is a kind of leaked secret value a command revokes: its command (also the key it is
+// stored under in its Secret, and a flag that would take it as an argument, refused), its name in
+// messages, its help, and the revocation that refers to its Secret.
 type secretKind struct {
 	command string
 	noun    string
-	key     string
-	refer   func(spec *securityv1alpha1.TokenRevocationSpec, ref *securityv1alpha1.SecretKeySelector)
+	// spaces says a value may hold spaces: one line such as "Authorization: ApiKey <encoded>".
+	spaces               bool
+	short, long, example string
+	// newRevocation returns an empty revocation, and how to point it at the Secret.
+	newRevocation func() (revocation, func(ref *securityv1alpha1.SecretKeySelector))
 }
 
 // The names of the two token commands, which are also the keys of the Secrets they create and
@@ -42,13 +46,21 @@ const (
 )
 
 var (
-	accessToken = secretKind{command: tokenName, noun: "token", key: tokenName,
-		refer: func(spec *securityv1alpha1.TokenRevocationSpec, ref *securityv1alpha1.SecretKeySelector) {
-			spec.TokenSecretRef = ref
+	accessToken = secretKind{command: tokenName, noun: "token",
+		short:   "Revoke one token, read from standard input or a file",
+		long:    fmt.Sprintf(tokenLong, "token", "`{\"token\": ...}`"),
+		example: fmt.Sprintf(tokenExample, "token", tokenName),
+		newRevocation: func() (revocation, func(*securityv1alpha1.SecretKeySelector)) {
+			rev := &securityv1alpha1.TokenRevocation{}
+			return rev, func(ref *securityv1alpha1.SecretKeySelector) { rev.Spec.TokenSecretRef = ref }
 		}}
-	refreshToken = secretKind{command: refreshTokenName, noun: "refresh token", key: refreshTokenName,
-		refer: func(spec *securityv1alpha1.TokenRevocationSpec, ref *securityv1alpha1.SecretKeySelector) {
-			spec.RefreshTokenSecretRef = ref
+	refreshToken = secretKind{command: refreshTokenName, noun: "refresh token",
+		short:   "Revoke one refresh token, read from standard input or a file",
+		long:    fmt.Sprintf(tokenLong, "refresh token", "`{\"refresh_token\": ...}`"),
+		example: fmt.Sprintf(tokenExample, "refresh token", refreshTokenName),
+		newRevocation: func() (revocation, func(*securityv1alpha1.SecretKeySelector)) {
+			rev := &securityv1alpha1.TokenRevocation{}
+			return rev, func(ref *securityv1alpha1.SecretKeySelector) { rev.Spec.RefreshTokenSecretRef = ref }
 		}}
 )
 
@@ -75,19 +87,16 @@ const tokenExample = `  # Paste the %[1]s at the prompt
   # Revoke on a cluster described by a connection Secret, and print the record as YAML
   kubectl esrevoke %[2]s --from-file=leaked.txt --elasticsearch secret/prod-es -o yaml`
 
-// newTokenCommand builds `token` or `refresh-token`.
-func newTokenCommand(deps *dependencies, kind secretKind) *cobra.Command {
+// newSecretCommand builds the command of a kind of leaked secret: `token`, `refresh-token` or
+// `api-key`. It reads the value, puts it in a Secret, and revokes it by reference.
+func newSecretCommand(deps *dependencies, kind secretKind) *cobra.Command {
 	opts := &revocationOptions{}
 	var fromFile string
-	field := "`{\"token\": ...}`"
-	if kind.command == refreshToken.command {
-		field = "`{\"refresh_token\": ...}`"
-	}
 	cmd := &cobra.Command{
 		Use:     kind.command + " [--from-file=PATH] [--reason=TEXT] [--elasticsearch=secret/NAME|eck/NAME[.NAMESPACE]]",
-		Short:   "Revoke one " + kind.noun + ", read from standard input or a file",
-		Long:    fmt.Sprintf(tokenLong, kind.noun, field),
-		Example: fmt.Sprintf(tokenExample, kind.noun, kind.command),
+		Short:   kind.short,
+		Long:    kind.long,
+		Example: kind.example,
 		Args:    refuseSecretArguments(kind),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := opts.validate(); err != nil {
@@ -98,7 +107,7 @@ func newTokenCommand(deps *dependencies, kind secretKind) *cobra.Command {
 				return err
 			}
 			return runRevocation(cmd, deps, opts, func(namespace string) *newRevocation {
-				return tokenRevocation(namespace, kind, value)
+				return secretRevocation(namespace, kind, value)
 			})
 		},
 	}
@@ -107,21 +116,23 @@ func newTokenCommand(deps *dependencies, kind secretKind) *cobra.Command {
 	return cmd
 }
 
-// tokenRevocation is the Secret holding value and the revocation that will refer to it.
-func tokenRevocation(namespace string, kind secretKind, value string) *newRevocation {
+// secretRevocation is the Secret holding value, under the key kind.command, and the revocation
+// that will refer to it.
+func secretRevocation(namespace string, kind secretKind, value string) *newRevocation {
 	secret := &corev1.Secret{
 		Type: corev1.SecretTypeOpaque,
-		Data: map[string][]byte{kind.key: []byte(value)},
+		Data: map[string][]byte{kind.command: []byte(value)},
 	}
 	secret.Namespace = namespace
 	secret.Labels = map[string]string{managedByLabel: managedBy}
-	rev := &securityv1alpha1.TokenRevocation{}
-	rev.Namespace = namespace
+	rev, refer := kind.newRevocation()
+	rev.SetNamespace(namespace)
 	return &newRevocation{
 		revocation: rev,
 		secret:     secret,
-		refer: func(spec *securityv1alpha1.TokenRevocationSpec, secretName string) {
-			kind.refer(spec, &securityv1alpha1.SecretKeySelector{Name: secretName, Key: kind.key})
+		noun:       kind.noun,
+		refer: func(secretName string) {
+			refer(&securityv1alpha1.SecretKeySelector{Name: secretName, Key: kind.command})
 		},
 		prefix: kind.command + "-",
 	}

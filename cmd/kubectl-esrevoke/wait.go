@@ -47,19 +47,19 @@ const (
 var errTimedOut = errors.New("timed out")
 
 // waitForOutcome reads rev until it is Revoked or Failed, or timeout passes; rev holds the latest
-// state read. It reads with GETs, so `get` on tokenrevocations is all it needs. The GETs run
-// under ctx, not under the timeout: a read cut short by the deadline would look like an error.
-func (s *session) waitForOutcome(ctx context.Context, rev *securityv1alpha1.TokenRevocation, timeout time.Duration) (outcome, error) {
+// state read. It reads with GETs, so `get` on the kind is all it needs. The GETs run under ctx,
+// not under the timeout: a read cut short by the deadline would look like an error.
+func (s *session) waitForOutcome(ctx context.Context, rev revocation, timeout time.Duration) (outcome, error) {
 	key := client.ObjectKeyFromObject(rev)
 	deadline := time.Now().Add(timeout)
 	err := wait.PollUntilContextCancel(ctx, s.pollInterval, true, func(ctx context.Context) (bool, error) {
 		if err := s.client.Get(ctx, key, rev); err != nil {
 			if apierrors.IsNotFound(err) {
-				return false, fmt.Errorf("tokenrevocation %s was deleted while waiting for it", key)
+				return false, fmt.Errorf("%s %s was deleted while waiting for it", kindOf(rev).resource, key)
 			}
 			return false, err
 		}
-		if rev.Status.Phase.IsTerminal() {
+		if rev.GetProgress().Phase.IsTerminal() {
 			return true, nil
 		}
 		if !time.Now().Before(deadline) {
@@ -78,7 +78,7 @@ func (s *session) waitForOutcome(ctx context.Context, rev *securityv1alpha1.Toke
 
 // follow finishes every command that creates a revocation: it waits if asked, prints the summary
 // (or the object, with -o), and turns the outcome into the exit code.
-func (s *session) follow(ctx context.Context, rev *securityv1alpha1.TokenRevocation, opts *runOptions) error {
+func (s *session) follow(ctx context.Context, rev revocation, opts *runOptions) error {
 	result := outcomeCreated
 	switch {
 	case opts.serverDryRun():
@@ -92,19 +92,20 @@ func (s *session) follow(ctx context.Context, rev *securityv1alpha1.TokenRevocat
 	if err := s.print(rev, result, opts); err != nil {
 		return err
 	}
+	resource := kindOf(rev).resource
 	switch {
 	case result == outcomeTimedOut:
-		_, _ = fmt.Fprintf(s.streams.ErrOut, "Follow it with: kubectl get tokenrevocation %s -n %s --watch\n", rev.Name, rev.Namespace)
+		_, _ = fmt.Fprintf(s.streams.ErrOut, "Follow it with: kubectl get %s %s -n %s --watch\n", resource, rev.GetName(), rev.GetNamespace())
 		return &exitError{code: exitTimedOut}
-	case result == outcomeFinished && rev.Status.Phase == securityv1alpha1.PhaseFailed:
-		_, _ = fmt.Fprintf(s.streams.ErrOut, "See why with: kubectl describe tokenrevocation %s -n %s\n", rev.Name, rev.Namespace)
+	case result == outcomeFinished && rev.GetProgress().Phase == securityv1alpha1.PhaseFailed:
+		_, _ = fmt.Fprintf(s.streams.ErrOut, "See why with: kubectl describe %s %s -n %s\n", resource, rev.GetName(), rev.GetNamespace())
 		return &exitError{code: exitFailed}
 	}
 	return nil
 }
 
 // print writes the one-line summary, or the object in the -o format.
-func (s *session) print(rev *securityv1alpha1.TokenRevocation, result outcome, opts *runOptions) error {
+func (s *session) print(rev revocation, result outcome, opts *runOptions) error {
 	if opts.output != "" {
 		return printObject(s.streams.Out, rev, opts.output)
 	}

@@ -102,7 +102,8 @@ func (p *pluginCLI) run(t *testing.T, stdin string, args ...string) pluginResult
 }
 
 // pluginCommands are the plugin's commands, which a log may name.
-var pluginCommands = map[string]bool{"token": true, "refresh-token": true, "user": true, "realm": true, "list": true, "retry": true}
+var pluginCommands = map[string]bool{"token": true, "refresh-token": true, "user": true, "realm": true, "api-key": true,
+	"api-keys": true, "list": true, "retry": true}
 
 // allOutput is everything every run printed.
 func (p *pluginCLI) allOutput() string {

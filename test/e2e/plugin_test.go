@@ -24,6 +24,7 @@ import (
 
 	. "github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -46,7 +47,7 @@ const (
 // kubectl esrevoke run by the real kubectl, which finds it on PATH, against a real API server with
 // the webhook, the manager binary and the emulator: every command, its exit codes, its refusals,
 // and a search of everything it printed and the manager logged for the tokens it was given.
-func TestKubectlEsrevokeRevokesWithTheRealKubectlAndLeaksNothing(t *testing.T) {
+func TestPluginRevokesTokensWithTheRealKubectlAndLeaksNothing(t *testing.T) {
 	env, logs := startLocalEnv(t, localenv.Options{
 		Username: "elastic", Password: pluginOperatorPassword,
 		EmulatorArgs: []string{
@@ -254,9 +255,161 @@ func expectOwnedSecret(g Gomega, c client.Client, rev *securityv1alpha1.TokenRev
 
 // countObjects counts the Secrets and TokenRevocations of every namespace.
 func countObjects(g Gomega, c client.Client) [2]int {
+	return countRevocationObjects(g, c, &securityv1alpha1.TokenRevocationList{})
+}
+
+// countAPIKeyObjects counts the Secrets and ApiKeyRevocations of every namespace.
+func countAPIKeyObjects(g Gomega, c client.Client) [2]int {
+	return countRevocationObjects(g, c, &securityv1alpha1.ApiKeyRevocationList{})
+}
+
+// countRevocationObjects counts the Secrets and the revocations of revs's kind of every namespace.
+func countRevocationObjects(g Gomega, c client.Client, revs client.ObjectList) [2]int {
 	var secrets corev1.SecretList
-	var revs securityv1alpha1.TokenRevocationList
 	g.Expect(c.List(context.Background(), &secrets)).To(Succeed())
-	g.Expect(c.List(context.Background(), &revs)).To(Succeed())
-	return [2]int{len(secrets.Items), len(revs.Items)}
+	g.Expect(c.List(context.Background(), revs)).To(Succeed())
+	return [2]int{len(secrets.Items), meta.LenList(revs)}
+}
+
+// The API-key commands of kubectl esrevoke, run by the real kubectl against a real API server with
+// the webhook, the manager binary and the emulator: a key created in Elasticsearch, leaked with
+// its header, revoked from standard input; the rest of its owner's keys; a Failed revocation
+// retried; list showing both kinds; and neither the encoded key nor its secret part printed or logged.
+func TestPluginRevokesALeakedAPIKeyAndAUsersKeysAndLeaksNothing(t *testing.T) {
+	env, logs := startLocalEnv(t, localenv.Options{
+		Username: "elastic", Password: pluginOperatorPassword,
+		EmulatorArgs: []string{"--user", "myuser:" + apiKeyUserPassword + ":saml1"},
+		ManagerArgs:  []string{"--retry-base-delay=100ms"},
+	})
+	c := kubeClient(t, env)
+	cli := newPluginCLI(t, env)
+	const namespace = "plugin-api-keys"
+	if out, err := env.Kubectl("create", "namespace", namespace); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	ns := []string{"-n", namespace}
+	leaked := createAPIKey(t, env.ElasticsearchURL, "ci-pipeline")
+	other := createAPIKey(t, env.ElasticsearchURL, "laptop")
+	unsupported := createAPIKey(t, env.ElasticsearchURL, "old-cluster")
+
+	t.Run("api-key, from standard input as found in a log: Revoked, exit 0, named by its id", func(t *testing.T) {
+		g := NewWithT(t)
+		g.Expect(apiKeyAuthenticates(g, env.ElasticsearchURL, leaked.Encoded)).To(BeTrue())
+		res := cli.run(t, "Authorization: ApiKey "+leaked.Encoded+"\n", append(ns, "api-key", "--reason", "INC-1240: API key in a CI log")...)
+		g.Expect(res.code).To(Equal(0), res.errOut)
+		rev := &securityv1alpha1.ApiKeyRevocation{}
+		var list securityv1alpha1.ApiKeyRevocationList
+		g.Expect(c.List(context.Background(), &list, client.InNamespace(namespace))).To(Succeed())
+		g.Expect(list.Items).To(HaveLen(1))
+		*rev = list.Items[0]
+		g.Expect(rev.Name).To(HavePrefix("api-key-"))
+		g.Expect(rev.Status.Phase).To(Equal(securityv1alpha1.PhaseRevoked))
+		g.Expect(rev.Status.EncodedKeyId).To(Equal(leaked.ID))
+		g.Expect(res.out).To(Equal("Revoked: API key " + leaked.ID + " on " + env.ElasticsearchURL +
+			": 1 invalidated, 0 already invalid, 0 errors (apikeyrevocation/" + rev.Name + " in namespace " + namespace +
+			`, reason "INC-1240: API key in a CI log")` + "\n"))
+		g.Expect(rev.Spec.EncodedKeySecretRef).To(Equal(&securityv1alpha1.SecretKeySelector{Name: rev.Name, Key: "api-key"}))
+
+		secret := &corev1.Secret{}
+		g.Expect(c.Get(context.Background(), client.ObjectKey{Namespace: namespace, Name: rev.Name}, secret)).To(Succeed())
+		g.Expect(secret.Data["api-key"]).To(Equal([]byte("Authorization: ApiKey "+leaked.Encoded)), "kept as given, trimmed")
+		g.Expect(secret.OwnerReferences).To(ConsistOf(metav1.OwnerReference{
+			APIVersion: "security.esrevoke.io/v1alpha1", Kind: "ApiKeyRevocation", Name: rev.Name, UID: rev.UID,
+			Controller: new(true), BlockOwnerDeletion: new(true),
+		}))
+
+		g.Expect(apiKeyAuthenticates(g, env.ElasticsearchURL, leaked.Encoded)).To(BeFalse(), "the leaked key")
+		g.Expect(apiKeyAuthenticates(g, env.ElasticsearchURL, other.Encoded)).To(BeTrue(), "only the leaked key")
+	})
+
+	t.Run("an API key given as an argument is refused, and nothing is created", func(t *testing.T) {
+		g := NewWithT(t)
+		before := countAPIKeyObjects(g, c)
+		for _, args := range [][]string{{"api-key", other.Encoded}, {"api-key", "--api-key=" + other.Encoded}, {"api-keys", other.Encoded},
+			{"api-keys", "--ids", other.ID + ":" + other.APIKey}} {
+			res := cli.run(t, "", append(ns, args...)...)
+			g.Expect(res.code).To(Equal(1))
+			g.Expect(res.errOut).To(ContainSubstring("--from-file=PATH"))
+			g.Expect(res.errOut).To(ContainSubstring("kubectl esrevoke api-key"))
+		}
+		g.Expect(countAPIKeyObjects(g, c)).To(Equal(before))
+		g.Expect(apiKeyAuthenticates(g, env.ElasticsearchURL, other.Encoded)).To(BeTrue())
+	})
+
+	t.Run("--dry-run=server validates a key's revocation through admission and creates nothing", func(t *testing.T) {
+		g := NewWithT(t)
+		before := countAPIKeyObjects(g, c)
+		res := cli.run(t, other.Encoded, append(ns, "api-key", "--dry-run=server", "--reason", "INC-dry")...)
+		g.Expect(res.code).To(Equal(0), res.errOut)
+		g.Expect(res.out).To(HavePrefix("Dry run, accepted by the API server, nothing created: API key (id not recorded yet)"))
+		res = cli.run(t, "", append(ns, "api-keys", "--user", "myuser", "--dry-run=server", "--reason", "INC-dry")...)
+		g.Expect(res.code).To(Equal(0), res.errOut)
+		g.Expect(res.errOut).To(ContainSubstring("Warning: spec.username without spec.realmName"), "the webhook's warning")
+		g.Expect(countAPIKeyObjects(g, c)).To(Equal(before))
+		g.Expect(apiKeyAuthenticates(g, env.ElasticsearchURL, other.Encoded)).To(BeTrue())
+	})
+
+	t.Run("on a cluster too old for API keys: Failed, exit 1; retry akrev/NAME: Failed too", func(t *testing.T) {
+		g := NewWithT(t)
+		_, err := env.Kubectl("create", "secret", "generic", "old-es", "-n", namespace, "--from-literal=url="+env.ElasticsearchURL,
+			"--from-literal=username=elastic", "--from-literal=password="+pluginOperatorPassword, "--from-literal=version=6.0.0")
+		g.Expect(err).NotTo(HaveOccurred())
+		res := cli.run(t, "", append(ns, "api-key", "--from-file", writeSecretFile(t, unsupported.Encoded), "--name", "old-key",
+			"--elasticsearch", "secret/old-es", "--reason", "INC-1242")...)
+		g.Expect(res.code).To(Equal(1), res.errOut)
+		g.Expect(res.out).To(HavePrefix("Failed: API key "))
+		g.Expect(res.out).To(ContainSubstring("UnsupportedByElasticsearch"))
+		g.Expect(res.errOut).To(ContainSubstring("See why with: kubectl describe apikeyrevocation old-key -n " + namespace))
+
+		res = cli.run(t, "", append(ns, "retry", "akrev/old-key", "-o", "name")...)
+		g.Expect(res.code).To(Equal(1), res.errOut)
+		var list securityv1alpha1.ApiKeyRevocationList
+		g.Expect(c.List(context.Background(), &list, client.InNamespace(namespace),
+			client.MatchingLabels{"security.esrevoke.io/retry-of": "old-key"})).To(Succeed())
+		g.Expect(list.Items).To(HaveLen(1))
+		retry := list.Items[0]
+		g.Expect(res.out).To(Equal("apikeyrevocation.security.esrevoke.io/" + retry.Name + "\n"))
+		g.Expect(retry.Status.Phase).To(Equal(securityv1alpha1.PhaseFailed))
+		secret := &corev1.Secret{}
+		g.Expect(c.Get(context.Background(), client.ObjectKey{Namespace: namespace, Name: "old-key"}, secret)).To(Succeed())
+		g.Expect(secret.OwnerReferences).To(HaveLen(2), "the Secret goes when both revocations are gone")
+		g.Expect(secret.OwnerReferences[1].UID).To(Equal(retry.UID))
+		g.Expect(apiKeyAuthenticates(g, env.ElasticsearchURL, unsupported.Encoded)).To(BeTrue(), "nothing was sent")
+	})
+
+	t.Run("api-keys --user --realm: the rest of the compromised account's keys", func(t *testing.T) {
+		g := NewWithT(t)
+		res := cli.run(t, "", append(ns, "api-keys", "--user", "myuser", "--realm", "saml1", "--reason", "INC-1237")...)
+		g.Expect(res.code).To(Equal(0), res.errOut)
+		g.Expect(res.out).To(MatchRegexp(`^Revoked: every API key of user "myuser" in realm "saml1" on ` + env.ElasticsearchURL +
+			`: 2 invalidated, 0 already invalid, 0 errors \(apikeyrevocation/api-keys-user-myuser-\w+ in namespace ` + namespace + `, reason "INC-1237"\)\n$`))
+		g.Expect(apiKeyAuthenticates(g, env.ElasticsearchURL, other.Encoded)).To(BeFalse())
+		g.Expect(apiKeyAuthenticates(g, env.ElasticsearchURL, unsupported.Encoded)).To(BeFalse())
+	})
+
+	t.Run("list shows ApiKeyRevocations beside TokenRevocations", func(t *testing.T) {
+		g := NewWithT(t)
+		res := cli.run(t, "", "-n", "default", "user", "myuser", "--reason", "INC-tokens")
+		g.Expect(res.code).To(Equal(0), res.errOut)
+		res = cli.run(t, "", "list")
+		g.Expect(res.code).To(Equal(0), res.errOut)
+		g.Expect(res.out).To(MatchRegexp(namespace + `\s+apikeyrevocation/api-key-\w+\s+Revoked\s+API key ` + leaked.ID + `\s+` + env.ElasticsearchURL + `\s+1\s+0\s+0\s`))
+		g.Expect(res.out).To(MatchRegexp(namespace + `\s+apikeyrevocation/old-key\s+Failed\s+API key ` + unsupported.ID + `\s`))
+		g.Expect(res.out).To(MatchRegexp(`default\s+tokenrevocation/user-myuser-\w+\s+Revoked\s+every token of user "myuser" in every realm`))
+		lines := strings.Split(strings.TrimSpace(res.out), "\n")
+		g.Expect(lines).To(HaveLen(1 + 5 + 1))
+		g.Expect(lines[len(lines)-1]).To(Equal("5 revocations in 2 namespaces: 3 Revoked, 2 Failed; 0 tokens and 3 API keys invalidated"))
+	})
+
+	t.Run("neither the encoded keys nor their secret parts in the plugin's output or the manager's logs", func(t *testing.T) {
+		g := NewWithT(t)
+		for _, key := range []createdAPIKey{leaked, other, unsupported} {
+			for what, value := range map[string]string{"encoded key": key.Encoded, "secret part": key.APIKey} {
+				g.Expect(strings.Contains(cli.allOutput(), value)).To(BeFalse(), "the plugin printed the %s of %s", what, key.ID)
+				g.Expect(strings.Contains(logs.String(), value)).To(BeFalse(), "the manager logged the %s of %s", what, key.ID)
+			}
+		}
+		g.Expect(logs.String()).NotTo(ContainSubstring(pluginOperatorPassword))
+		g.Expect(logs.String()).To(ContainSubstring(leaked.ID), "the manager's logs are searched, and name the key by its id")
+	})
 }
