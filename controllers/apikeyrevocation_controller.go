@@ -18,9 +18,7 @@ package controllers
 
 import (
 	"context"
-	"fmt"
 	"slices"
-	"strings"
 
 	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -86,9 +84,7 @@ func (k apiKeyKind) prepare(ctx context.Context, rev *securityv1alpha1.ApiKeyRev
 	return func(ctx context.Context, target elasticsearch.Target, env callEnv) (answer, error) {
 		return env.limited(ctx, target.URL, func() (answer, error) {
 			result, err := k.es.InvalidateAPIKeys(ctx, target, request)
-			a := apiKeyAnswer(result)
-			a.caveat = joinCaveats(a.caveat, unmatchedIDs(request.IDs, result))
-			return a, err
+			return apiKeyAnswer(result), err
 		})
 	}, nil
 }
@@ -98,33 +94,6 @@ func apiKeyAnswer(result elasticsearch.APIKeyResult) answer {
 	return answer{invalidated: int64(len(result.InvalidatedIDs)), previouslyInvalidated: int64(len(result.PreviouslyInvalidatedIDs)),
 		invalidatedIDs: result.InvalidatedIDs, errorCount: result.ErrorCount, errorDetails: result.ErrorDetails,
 		version: result.Version, caveat: result.Caveat}
-}
-
-// unmatchedIDs says which ids the request named that the answer names neither as invalidated nor
-// as already invalid. Elasticsearch answers such ids with 200 and nothing (ApiKeyService): it does
-// not tell a key unknown to the cluster from one already invalidated.
-func unmatchedIDs(requested []string, result elasticsearch.APIKeyResult) string {
-	var unmatched []string
-	for _, id := range requested {
-		if !slices.Contains(result.InvalidatedIDs, id) && !slices.Contains(result.PreviouslyInvalidatedIDs, id) {
-			unmatched = append(unmatched, id)
-		}
-	}
-	if len(unmatched) == 0 || result.ErrorCount > 0 {
-		return ""
-	}
-	shown := unmatched[:min(len(unmatched), 10)]
-	more := ""
-	if len(unmatched) > len(shown) {
-		more = fmt.Sprintf(" and %d more", len(unmatched)-len(shown))
-	}
-	return fmt.Sprintf("%d of the %d ids named matched no valid key (%s%s): unknown to this cluster or already "+
-		"invalid, which Elasticsearch does not tell apart; either way they do not authenticate here",
-		len(unmatched), len(requested), strings.Join(shown, ", "), more)
-}
-
-func joinCaveats(caveats ...string) string {
-	return strings.Join(slices.DeleteFunc(caveats, func(c string) bool { return c == "" }), "; ")
 }
 
 func (apiKeyKind) record(rev *securityv1alpha1.ApiKeyRevocation, a answer) {

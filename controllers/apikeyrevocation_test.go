@@ -157,9 +157,9 @@ func TestIDsThatMatchNoValidKeyAreNamedInTheRevokedMessage(t *testing.T) {
 		securityv1alpha1.PhaseRevoked, securityv1alpha1.ReasonRevoked)
 
 	g.Expect(rev.Status.InvalidatedApiKeyIds).To(Equal([]string{id}))
-	g.Expect(keysReadyMessage(rev)).To(Equal("invalidated 1 API keys, 0 already invalid; 1 of the 2 ids named matched no " +
-		"valid key (no-such-key-id): unknown to this cluster or already invalid, which Elasticsearch does not tell apart; " +
-		"either way they do not authenticate here"))
+	g.Expect(keysReadyMessage(rev)).To(Equal("invalidated 1 API keys, 0 already invalid; 1 of the 2 API key ids named " +
+		"were not invalidated by this call (no-such-key-id): Elasticsearch reports neither ids it does not know nor keys " +
+		"that were already invalid, so either may be the case"))
 }
 
 func TestACredentialWithoutManageAPIKeyIsRetriedAsForbiddenUntilGranted(t *testing.T) {

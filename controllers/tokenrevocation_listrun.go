@@ -105,14 +105,18 @@ func (r *listRun) run(ctx context.Context) (answer, error) {
 // start feeds the unsettled tokens to listConcurrency workers and returns their outcomes, closed
 // once every worker is done.
 func (r *listRun) start(ctx context.Context) <-chan tokenOutcome {
+	// The pending tokens are listed before the workers start: only the coordinator touches progress.
+	var pending []int
+	for i := range r.list.tokens {
+		if !r.progress.settled(i) {
+			pending = append(pending, i)
+		}
+	}
 	work := make(chan int)
 	outcomes := make(chan tokenOutcome)
 	go func() {
 		defer close(work)
-		for i := range r.list.tokens {
-			if r.progress.settled(i) {
-				continue
-			}
+		for _, i := range pending {
 			select {
 			case work <- i:
 			case <-ctx.Done():

@@ -150,22 +150,27 @@ func unreportedIDs(ids []string, res APIKeyResult) string {
 	for _, id := range append(append([]string{}, res.InvalidatedIDs...), res.PreviouslyInvalidatedIDs...) {
 		reported[id] = true
 	}
-	missing := 0
+	var missing []string
 	for _, id := range ids {
 		if !reported[id] {
-			missing++
+			missing = append(missing, id)
 		}
 	}
-	switch {
-	case missing == 0:
+	if len(missing) == 0 {
 		return ""
-	case res.ErrorCount > 0:
-		return fmt.Sprintf("%d of the %d API key ids named were not invalidated by this call: Elasticsearch failed "+
-			"to invalidate %d key(s) (see the error details), and reports neither ids it does not know nor keys "+
-			"that were already invalid", missing, len(ids), res.ErrorCount)
 	}
-	return fmt.Sprintf("%d of the %d API key ids named were not invalidated by this call: Elasticsearch reports "+
-		"neither ids it does not know nor keys that were already invalid, so either may be the case", missing, len(ids))
+	// Ids are not secrets: name up to ten, so a responder sees which keys to look at.
+	named := strings.Join(missing[:min(len(missing), 10)], ", ")
+	if len(missing) > 10 {
+		named += fmt.Sprintf(" and %d more", len(missing)-10)
+	}
+	if res.ErrorCount > 0 {
+		return fmt.Sprintf("%d of the %d API key ids named were not invalidated by this call (%s): Elasticsearch failed "+
+			"to invalidate %d key(s) (see the error details), and reports neither ids it does not know nor keys "+
+			"that were already invalid", len(missing), len(ids), named, res.ErrorCount)
+	}
+	return fmt.Sprintf("%d of the %d API key ids named were not invalidated by this call (%s): Elasticsearch reports "+
+		"neither ids it does not know nor keys that were already invalid, so either may be the case", len(missing), len(ids), named)
 }
 
 // unsupportedAPIKeys is the KindUnsupported error for a request the version cannot take, or nil.

@@ -337,7 +337,7 @@ func TestInvalidateAPIKeysClassifiesTheEmulatorsFaults(t *testing.T) {
 			g.Expect(res.InvalidatedIDs).To(BeEmpty())
 			g.Expect(res.ErrorDetails).To(HaveLen(1))
 			g.Expect(res.ErrorDetails[0].CausedBy.Type).To(Equal("document_missing_exception"))
-			g.Expect(res.Caveat).To(ContainSubstring("1 of the 1 API key ids named were not invalidated by this call: " +
+			g.Expect(res.Caveat).To(ContainSubstring("1 of the 1 API key ids named were not invalidated by this call (" + id + "): " +
 				"Elasticsearch failed to invalidate 1 key(s)"))
 		})
 	}
