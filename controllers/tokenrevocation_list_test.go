@@ -88,6 +88,7 @@ func TestAListOfValidAlreadyInvalidUnknownAndDuplicateTokensEndsWithTheExactCoun
 	g.Expect(ptr.Deref(rev.Status.UnknownTokens, -1)).To(BeEquivalentTo(4))
 	g.Expect(ptr.Deref(rev.Status.ErrorCount, -1)).To(BeEquivalentTo(0))
 	g.Expect(rev.Status.FailedTokens).To(BeEmpty())
+	g.Expect(rev.Status.ElasticsearchVersion).NotTo(BeEmpty(), "learned from the answers")
 	g.Expect(readyMessage(rev)).To(Equal("invalidated 30 tokens, 5 already invalid; 4 listed tokens unknown to Elasticsearch " +
 		"(mistyped, from another cluster, or expired and deleted)"))
 	for _, token := range list.valid {

@@ -53,6 +53,8 @@ type listRun struct {
 	// that concerns every token (credentials, privileges, the target), which ends the run.
 	lastTransient error
 	stop          error
+	// version is what the latest answer told of the target's version.
+	version string
 }
 
 // tokenOutcome is the answer to one listed token's call.
@@ -159,6 +161,9 @@ func (r *listRun) apply(o tokenOutcome) (stop bool) {
 	status := &r.rev.Status
 	kind := elasticsearch.KindOf(o.err)
 	r.audit(o, kind)
+	if o.result.Version != "" {
+		r.version = o.result.Version
+	}
 	switch {
 	case o.err == nil && o.result.ErrorCount == 0:
 		status.InvalidatedTokens = new(ptr.Deref(status.InvalidatedTokens, 0) + o.result.InvalidatedTokens)
@@ -206,17 +211,17 @@ func (r *listRun) finish(ctx context.Context) (answer, error) {
 	count, settled := len(r.list.tokens), ptr.Deref(status.ProcessedTokens, 0)
 	switch {
 	case r.stop != nil:
-		return answer{}, r.stop
+		return answer{version: r.version}, r.stop
 	case settled < int64(count):
-		return answer{}, fmt.Errorf("%d of %d listed tokens are not settled yet (%d settled); the latest failure: %w",
+		return answer{version: r.version}, fmt.Errorf("%d of %d listed tokens are not settled yet (%d settled); the latest failure: %w",
 			int64(count)-settled, count, settled, cmp.Or(r.lastTransient, ctx.Err()))
 	case len(status.FailedTokens) > 0:
-		return answer{}, &failure{reason: securityv1alpha1.ReasonTokensFailed, message: fmt.Sprintf(
+		return answer{version: r.version}, &failure{reason: securityv1alpha1.ReasonTokensFailed, message: fmt.Sprintf(
 			"Elasticsearch refused %d of %d listed tokens for good (see status.failedTokens); %s",
 			ptr.Deref(status.ErrorCount, 0), count, r.summary())}
 	}
 	status.ErrorCount = new(int64(0))
-	return answer{caveat: r.unknownSummary()}, nil
+	return answer{version: r.version, caveat: r.unknownSummary()}, nil
 }
 
 func (r *listRun) summary() string {

@@ -22,6 +22,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -84,10 +85,16 @@ func run(ctx context.Context) error {
 	defer env.Stop()
 	say("Elasticsearch (emulated) at %s; manager and emulator output in %s.", env.ElasticsearchURL, logFile)
 
-	if err := login(env.ElasticsearchURL, "alice"); err != nil {
+	if _, err := login(env.ElasticsearchURL, "alice"); err != nil {
 		return err
 	}
-	return revokeEverything(env)
+	if err := revokeEverything(env); err != nil {
+		return err
+	}
+	if err := revokeList(env); err != nil {
+		return err
+	}
+	return revokeAPIKeys(env)
 }
 
 // revokeEverything applies the samples in turn, then a revocation that fails, and shows the result.
@@ -104,7 +111,7 @@ func revokeEverything(env *localenv.Env) error {
 	for _, step := range steps {
 		say("\n# %s", step.story)
 		if step.sample == "realm-user" {
-			if err := login(env.ElasticsearchURL, "myuser"); err != nil {
+			if _, err := login(env.ElasticsearchURL, "myuser"); err != nil {
 				return err
 			}
 		}
@@ -160,27 +167,42 @@ func tokenPath() string {
 	return "/_security/oauth2/token"
 }
 
-// login mints a token for user with the password grant, as a user's session would.
-func login(esURL, user string) error {
+// login mints a token for user with the password grant, as a user's session would, and returns
+// the access token.
+func login(esURL, user string) (string, error) {
 	body := fmt.Sprintf(`{"grant_type":"password","username":%q,"password":%q}`, user, userPassword)
 	req, err := http.NewRequest(http.MethodPost, esURL+tokenPath(), strings.NewReader(body))
 	if err != nil {
-		return err
+		return "", err
 	}
 	req.SetBasicAuth(operatorUser, operatorPassword)
 	req.Header.Set("Content-Type", "application/json")
+	var answer struct {
+		AccessToken string `json:"access_token"`
+	}
+	if err := call(req, &answer); err != nil {
+		return "", fmt.Errorf("logging %s in: %w", user, err)
+	}
+	say("(%s logged in: the emulator issued an access token and a refresh token)", user)
+	return answer.AccessToken, nil
+}
+
+// call sends a request to Elasticsearch and decodes its JSON answer into v.
+func call(req *http.Request, v any) error {
 	client := &http.Client{Timeout: 10 * time.Second}
 	res, err := client.Do(req)
 	if err != nil {
 		return err
 	}
 	defer func() { _ = res.Body.Close() }()
-	_, _ = io.Copy(io.Discard, res.Body)
-	if res.StatusCode != http.StatusOK {
-		return fmt.Errorf("logging %s in: Elasticsearch answered %s", user, res.Status)
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		return err
 	}
-	say("(%s logged in: the emulator issued an access token and a refresh token)", user)
-	return nil
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("the answer was %s", res.Status)
+	}
+	return json.Unmarshal(body, v)
 }
 
 func say(format string, args ...any) {
