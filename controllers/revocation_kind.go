@@ -60,6 +60,8 @@ type callEnv struct {
 	limiter *TargetLimiter
 	// audit is the revocation's audit log, for a call that logs each of its calls.
 	audit logr.Logger
+	// stopping is closed when the manager stops: a call that makes many makes no new one then.
+	stopping <-chan struct{}
 	// recordProgress writes the revocation's status as the call has changed it so far, with
 	// optimistic locking; after an error the call must stop making calls.
 	recordProgress func(ctx context.Context) error

@@ -66,6 +66,12 @@ type Machinery struct {
 // cacheLagDelay is how long a pass that read an outdated status waits for the cache to catch up.
 const cacheLagDelay = 50 * time.Millisecond
 
+// shutdownGrace is how long a pass under way may go on once the manager stops (a rollout, a
+// leader losing its pod): long enough for a call in flight to be answered and its answer written,
+// shorter than the pod's termination grace period (10 s in config/manager). A call whose answer
+// is lost is made again by the next leader, and then counts its tokens as already invalid.
+const shutdownGrace = 8 * time.Second
+
 // +kubebuilder:rbac:groups="",resources=secrets,verbs=get
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
 // +kubebuilder:rbac:groups=elasticsearch.k8s.elastic.co,resources=elasticsearches,verbs=get
@@ -112,10 +118,15 @@ func (r *revocationReconciler[T]) Reconcile(ctx context.Context, req ctrl.Reques
 		return ctrl.Result{RequeueAfter: wait}, nil
 	}
 
+	// The pass outlives the manager's stop by shutdownGrace, so that a call already made is
+	// recorded; a long call (a list) stops sending new calls at once (callEnv.stopping).
+	stopping := ctx.Done()
+	ctx, cancel := withGrace(ctx, shutdownGrace)
+	defer cancel()
 	before := copyOf(rev).(T)
 	who := requesterOf(r.Key, rev)
 	status := newStatusWriter(r.Client, rev)
-	result, err := r.reconcileRevocation(ctx, rev, who, status)
+	result, err := r.reconcileRevocation(ctx, rev, who, status, stopping)
 	if status.aborted {
 		// The write-ahead record failed: nothing was called, and nothing derived is kept.
 		return ctrl.Result{}, err
@@ -154,7 +165,7 @@ func (r *revocationReconciler[T]) untilNextAttempt(progress *securityv1alpha1.Re
 // A later call (a retry) is recorded before it is made, so that an answer lost then is said so,
 // and the backoff between retries holds across restarts.
 func (r *revocationReconciler[T]) reconcileRevocation(ctx context.Context, rev T, who requesterRecord,
-	status *statusWriter) (ctrl.Result, error) {
+	status *statusWriter, stopping <-chan struct{}) (ctrl.Result, error) {
 	now := r.Clock.Now()
 	progress := rev.GetProgress()
 	if progress.StartTime == nil {
@@ -193,7 +204,7 @@ func (r *revocationReconciler[T]) reconcileRevocation(ctx context.Context, rev T
 		}
 	}
 	started := r.Clock.Now()
-	a, callErr := call(ctx, target, callEnv{limiter: r.Limiter, audit: r.auditLog(ctx, rev, who),
+	a, callErr := call(ctx, target, callEnv{limiter: r.Limiter, audit: r.auditLog(ctx, rev, who), stopping: stopping,
 		recordProgress: func(ctx context.Context) error { return status.writeAhead(ctx, rev) }})
 	callErr = targets.WithCredentialHint(callErr, target)
 	observeCall(r.kind.names(), r.Clock.Since(started), a, callErr)
@@ -211,4 +222,15 @@ func (r *revocationReconciler[T]) handleUnresolved(rev T, err error, now time.Ti
 	}
 	markPending(rev, problem.Reason, problem.Message)
 	return ctrl.Result{RequeueAfter: r.Retry.pendingDelay(now.Sub(rev.GetProgress().StartTime.Time))}, nil
+}
+
+// withGrace returns a context that ends grace after parent ends (or when cancelled), carrying
+// parent's values.
+func withGrace(parent context.Context, grace time.Duration) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(context.WithoutCancel(parent))
+	stop := context.AfterFunc(parent, func() { time.AfterFunc(grace, cancel) })
+	return ctx, func() {
+		stop()
+		cancel()
+	}
 }

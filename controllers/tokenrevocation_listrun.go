@@ -123,6 +123,8 @@ func (r *listRun) start(ctx context.Context) <-chan tokenOutcome {
 			case work <- i:
 			case <-ctx.Done():
 				return
+			case <-r.env.stopping:
+				return
 			}
 		}
 	}()

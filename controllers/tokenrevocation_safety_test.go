@@ -24,6 +24,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	securityv1alpha1 "github.com/esrevoke/token-revocation-operator/api/v1alpha1"
+	"github.com/esrevoke/token-revocation-operator/internal/esemulator"
 )
 
 func TestAFinishedRevocationIsNeverSentAgainAfterARestartOrAnEdit(t *testing.T) {
@@ -107,4 +108,28 @@ func TestNoSecretAppearsInLogsEventsOrStatus(t *testing.T) {
 	}
 	g.Expect(h.logs.String()).To(ContainSubstring("tokenFingerprint"), "the logs were captured")
 	expectNoSecret(g, "the logs", h.logs.String(), secrets...)
+}
+
+// A manager that stops (a rollout, a leader pod deleted) while a first call is in flight waits
+// for its answer and records it: the next manager does not call again.
+func TestAManagerStoppedDuringACallRecordsItsAnswerBeforeItStops(t *testing.T) {
+	g := NewWithT(t)
+	h := newHarness(t, nil)
+	pair := h.mint(esUser)
+	stopped := make(chan struct{})
+	h.es.InjectFaults(esemulator.Fault{AfterApply: func() {
+		go func() {
+			h.stopManager()
+			close(stopped)
+		}()
+		time.Sleep(300 * time.Millisecond) // the manager is stopping while the answer is on its way
+	}})
+	rev := h.create(securityv1alpha1.TokenRevocationSpec{Token: str(pair.AccessToken)})
+	g.Eventually(stopped).WithTimeout(waitTimeout).Should(BeClosed())
+
+	recorded := h.get(g, rev)
+	g.Expect(recorded.Status.Phase).To(Equal(securityv1alpha1.PhaseRevoked), "recorded by the stopping manager")
+	h.startManager()
+	g.Consistently(h.es.InvalidateCalls).WithTimeout(time.Second).Should(BeEquivalentTo(1))
+	g.Expect(readyMessage(h.get(g, rev))).To(Equal("invalidated 1 tokens, 0 already invalid"))
 }
