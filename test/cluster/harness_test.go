@@ -88,6 +88,9 @@ func newHarness(t *testing.T) *harness {
 	if err != nil {
 		t.Fatalf("reading %s: %v", h.kubeconfig, err)
 	}
+	// A burst creates its revocations from several goroutines: client-go's default (5 requests a second)
+	// would pace the test, not the operator, and log every wait.
+	cfg.QPS, cfg.Burst = 50, 100
 	scheme := runtime.NewScheme()
 	if err := clientgoscheme.AddToScheme(scheme); err != nil {
 		t.Fatal(err)
