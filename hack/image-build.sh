@@ -39,7 +39,8 @@ done
 
 mkdir -p "$work" "$(dirname "$out")"
 # A private store, so the host's /var/lib/containers is left alone; the run root is on tmpfs.
-bh() { buildah --root "$work/storage" --runroot /run/esrevoke-image-build --storage-driver overlay "$@"; }
+runroot=/run/esrevoke-image-build
+bh() { buildah --root "$work/storage" --runroot "$runroot" --storage-driver overlay "$@"; }
 has_image() { bh inspect --type image "$1" >/dev/null 2>&1; }
 
 # inputs_hash: what the Dockerfile copies (go.mod, go.sum, *.go, api/, controllers/, internal/) and the
@@ -121,14 +122,18 @@ cleanup() {
   local m
   bh rm --all >/dev/null 2>&1 || true
   while read -r m; do umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true; done < <(
-    awk -v s="$work/storage" -v r=/run/esrevoke-image-build '$2 ~ "^" s "/" || $2 ~ "^" r "/" { print $2 }' /proc/mounts | sort -r)
+    awk -v s="$work/storage" -v r="$runroot" '$2 ~ "^" s "/" || $2 ~ "^" r "/" { print $2 }' /proc/mounts | sort -r)
+  # The run root only holds the state of mounts and locks: gone with them, nothing is left in /run.
+  grep -q " $runroot/" /proc/mounts || rm -rf "$runroot"
 }
-trap cleanup EXIT
 
 hash=$(inputs_hash)
 # The last image built is kept in the cache too, so a fresh clone of the same sources reuses it.
 cached=$work/last-image.tar
-keep() { cp "$out" "$cached.tmp" && mv "$cached.tmp" "$cached" && echo "$hash $ref" >"$cached.inputs"; }
+keep() {
+  [ "$(readlink -m "$(dirname "$out")")" != "$work" ] || return 0 # the tarball is in the cache already
+  cp "$out" "$cached.tmp" && mv "$cached.tmp" "$cached" && echo "$hash $ref" >"$cached.inputs"
+}
 if [ -s "$out" ] && [ "$(cat "$out.inputs" 2>/dev/null)" = "$hash $ref" ]; then
   [ "$(cat "$cached.inputs" 2>/dev/null)" = "$hash $ref" ] || keep
   log "$ref is up to date: $out"
@@ -140,6 +145,7 @@ if [ -s "$cached" ] && [ "$(cat "$cached.inputs" 2>/dev/null)" = "$hash $ref" ];
   log "$ref is up to date (from $cached): $out"
   exit 0
 fi
+trap cleanup EXIT
 has_image "$golang_ref" || make_golang
 has_image "$static_ref" || make_static
 log "buildah bud -f Dockerfile -t $ref (pulls disabled)"
