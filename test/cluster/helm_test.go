@@ -57,13 +57,18 @@ func (h *harness) testHelmInstall(t *testing.T) {
 	h.mustKubectl(t, "-n", operatorNamespace, "create", "secret", "generic", "token-revocation-elasticsearch-credentials",
 		"--from-literal=ELASTICSEARCH_USERNAME="+h.es.user, "--from-literal=ELASTICSEARCH_PASSWORD="+h.es.password)
 	repository, tag, _ := strings.Cut(h.image, ":")
+	// The pod is Ready once the kubelet has refreshed the certificate Secret the manager fills after
+	// it starts (its resync, about a minute) and cert-controller's rotator has seen the files (it
+	// looks again after 1, 2, 4... s, each up to twice as long): 27 s to 3.5 min measured here.
+	installed := time.Now()
 	if out, stderr, err := h.helm("install", helmRelease, filepath.Join(h.root, "dist", "chart"), "-n", operatorNamespace,
 		"--set", "elasticsearch.url="+h.es.url,
 		"--set", "elasticsearch.credentialsSecret=token-revocation-elasticsearch-credentials",
 		"--set", "image.repository="+repository, "--set", "image.tag="+tag,
-		"--wait", "--timeout", "4m"); err != nil {
+		"--wait", "--timeout", "8m"); err != nil {
 		t.Fatalf("helm install: %v\n%s%s", err, out, stderr)
 	}
+	t.Logf("helm install --wait: the manager was Ready after %s", time.Since(installed).Round(time.Second))
 
 	pods := h.managerPods(t)
 	g.Expect(pods).To(HaveLen(1))
