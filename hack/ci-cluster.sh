@@ -12,6 +12,8 @@ cd "$(dirname "$0")/.."
 export KCLUSTER_BIN_DIR=${KCLUSTER_BIN_DIR:-$HOME/.cache/kcluster/bin-k8s1.37.0-etcd3.6.6-cni1.10.0}
 # make image's base images (debootstrap, the Go toolchain) and buildah's layer cache, likewise.
 export IMAGE_WORK=${IMAGE_WORK:-$HOME/.cache/esrevoke/image-build}
+# The helm command line the chart is installed with.
+export E2E_TOOLS_DIR=${E2E_TOOLS_DIR:-$HOME/.cache/esrevoke/e2e-tools}
 start=$(date +%s)
 make --no-print-directory e2e-cluster KCLUSTER_BIN_DIR="$KCLUSTER_BIN_DIR"
 echo "[ci-cluster] make e2e-cluster took $(($(date +%s) - start))s"

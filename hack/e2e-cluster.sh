@@ -10,14 +10,16 @@
 #      and the emulator's image (test/cluster/emulator, with the recipe's image tool);
 #   3. starts the node, which imports both images, and always stops it on exit (down.sh restores the
 #      host: iptables chains, bridge, mounts, sysctls), whatever happened;
-#   4. runs `go test ./test/cluster`, which installs the operator as the README says and checks it.
+#   4. runs `go test ./test/cluster`, which installs the operator as the README says (config/default,
+#      then the Helm chart with the helm command line, built once into $E2E_TOOLS_DIR) and checks it.
 # Where it cannot run (not root, no recipe) it prints SKIPPED with the reason and exits 0, or 1 when
 # E2E_CLUSTER_REQUIRED=1; the Go tests, run without this script, skip themselves with the reason.
 #
 # Environment: KCLUSTER, KCLUSTER_DIR (default .kcluster), KCLUSTER_BIN_DIR, E2E_IMG (the manager image,
 # never :latest), IMAGE_TAR (make image's output), E2E_IMAGE_FROM (dockerfile, the default, or binary:
 # the recipe's image tool on the static binary, for a machine where buildah cannot run),
-# E2E_TEST_ARGS (extra `go test` arguments, e.g. -run).
+# E2E_TOOLS_DIR (where helm is built, default bin/e2e-tools), E2E_TEST_ARGS (extra `go test`
+# arguments, e.g. -run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -60,6 +62,16 @@ case $image_from in
     ;;
   *) echo "E2E_IMAGE_FROM must be dockerfile or binary, not $image_from" >&2; exit 2 ;;
 esac
+# The helm command line, for the chart's install as the README gives it: the version test/helm's
+# go.mod tests the chart with, built once from the Go module proxy.
+helm_version=$(awk '$1 == "helm.sh/helm/v3" { print $2 }' test/helm/go.mod)
+[ -n "$helm_version" ] || { echo "no helm.sh/helm/v3 in test/helm/go.mod" >&2; exit 2; }
+helm_dir=$(readlink -m "${E2E_TOOLS_DIR:-bin/e2e-tools}/helm-$helm_version")
+if [ ! -x "$helm_dir/helm" ]; then
+  phase "helm $helm_version (once, into $helm_dir)"
+  GOBIN=$helm_dir GOFLAGS= nice -n 10 go install "helm.sh/helm/v3/cmd/helm@$helm_version"
+fi
+
 phase "emulator image $emulator_img"
 CGO_ENABLED=0 nice -n 10 go build -trimpath -ldflags '-s -w' -o bin/e2e/emulator ./test/cluster/emulator
 "$R/image.sh" --no-import bin/e2e/emulator "$emulator_img"
@@ -83,6 +95,6 @@ phase "starting the node"
 
 phase "go test ./test/cluster"
 # shellcheck disable=SC2086 # E2E_TEST_ARGS is a list of arguments
-ESREVOKE_CLUSTER_KUBECONFIG=$KCLUSTER_DIR/kubeconfig KUBECTL=$KCLUSTER_BIN_DIR/kubectl \
+ESREVOKE_CLUSTER_KUBECONFIG=$KCLUSTER_DIR/kubeconfig KUBECTL=$KCLUSTER_BIN_DIR/kubectl HELM=$helm_dir/helm \
   ESREVOKE_CLUSTER_IMAGE=$img ESREVOKE_CLUSTER_EMULATOR_IMAGE=$emulator_img \
   go test -count=1 -v -timeout 30m ./test/cluster/ ${E2E_TEST_ARGS:-}

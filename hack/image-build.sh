@@ -16,7 +16,8 @@
 #   DEBIAN_MIRROR, DEBIAN_SUITE   for debootstrap (default http://deb.debian.org/debian, bookworm)
 # Needs root and Debian's buildah and debootstrap (apt-get install buildah debootstrap). The base images
 # are made once (debootstrap ~2-4 min); the image is rebuilt only when a file the Dockerfile copies
-# changes (its inputs' hash is kept beside the tarball), so a second run takes about a second.
+# changes (its inputs' hash is kept beside the tarball, and the last tarball built is kept in
+# IMAGE_WORK for a fresh clone of the same sources), so a second run takes about a second.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -38,7 +39,8 @@ done
 
 mkdir -p "$work" "$(dirname "$out")"
 # A private store, so the host's /var/lib/containers is left alone; the run root is on tmpfs.
-bh() { buildah --root "$work/storage" --runroot /run/esrevoke-image-build --storage-driver overlay "$@"; }
+runroot=/run/esrevoke-image-build
+bh() { buildah --root "$work/storage" --runroot "$runroot" --storage-driver overlay "$@"; }
 has_image() { bh inspect --type image "$1" >/dev/null 2>&1; }
 
 # inputs_hash: what the Dockerfile copies (go.mod, go.sum, *.go, api/, controllers/, internal/) and the
@@ -114,11 +116,36 @@ make_static() {
   rm -rf "$etc"
 }
 
+# cleanup: buildah leaves its working containers, and their overlay mounts, behind when a build is
+# interrupted or fails: remove them and anything still mounted in the store, on every exit.
+cleanup() {
+  local m
+  bh rm --all >/dev/null 2>&1 || true
+  while read -r m; do umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true; done < <(
+    awk -v s="$work/storage" -v r="$runroot" '$2 ~ "^" s "/" || $2 ~ "^" r "/" { print $2 }' /proc/mounts | sort -r)
+  # The run root only holds the state of mounts and locks: gone with them, nothing is left in /run.
+  grep -q " $runroot/" /proc/mounts || rm -rf "$runroot"
+}
+
 hash=$(inputs_hash)
+# The last image built is kept in the cache too, so a fresh clone of the same sources reuses it.
+cached=$work/last-image.tar
+keep() {
+  [ "$(readlink -m "$(dirname "$out")")" != "$work" ] || return 0 # the tarball is in the cache already
+  cp "$out" "$cached.tmp" && mv "$cached.tmp" "$cached" && echo "$hash $ref" >"$cached.inputs"
+}
 if [ -s "$out" ] && [ "$(cat "$out.inputs" 2>/dev/null)" = "$hash $ref" ]; then
+  [ "$(cat "$cached.inputs" 2>/dev/null)" = "$hash $ref" ] || keep
   log "$ref is up to date: $out"
   exit 0
 fi
+if [ -s "$cached" ] && [ "$(cat "$cached.inputs" 2>/dev/null)" = "$hash $ref" ]; then
+  cp "$cached" "$out.tmp" && mv "$out.tmp" "$out"
+  echo "$hash $ref" >"$out.inputs"
+  log "$ref is up to date (from $cached): $out"
+  exit 0
+fi
+trap cleanup EXIT
 has_image "$golang_ref" || make_golang
 has_image "$static_ref" || make_static
 log "buildah bud -f Dockerfile -t $ref (pulls disabled)"
@@ -130,4 +157,9 @@ bh bud --pull=never --isolation chroot --layers --build-arg TARGETOS=linux --bui
 rm -f "$out"
 bh push "$ref" "docker-archive:$out:$ref" >/dev/null
 echo "$hash $ref" >"$out.inputs"
+keep
+# The builder stage is ~2.5 GB of build output and `go build -a` reuses none of it: drop the untagged
+# images (the builder stage, the intermediate layers) so the store does not grow with every source
+# change. The base images stay; the module download is redone (about a minute) when sources change.
+bh rmi --prune >/dev/null 2>&1 || log "could not prune the intermediate images of $work/storage"
 log "$ref -> $out ($(du -h "$out" | cut -f1))"

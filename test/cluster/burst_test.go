@@ -28,6 +28,7 @@ import (
 	coordinationv1 "k8s.io/api/coordination/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -89,10 +90,42 @@ func (h *harness) burst(t *testing.T, namespace string, disrupt func()) {
 	for name, token := range tokens {
 		g.Expect(h.es.tokenActive(t, token)).To(BeFalse(), "token %s still authenticates", name)
 	}
-	g.Expect(h.es.calls(t)-before).To(BeEquivalentTo(burstSize), "invalidate calls for %d revocations", burstSize)
+	g.Expect(h.es.calls(t)-before).To(BeEquivalentTo(burstSize), "invalidate calls for %d revocations; %s",
+		burstSize, h.repeatedCalls(t, namespace))
 	// No call is still on its way: the count stays.
 	g.Consistently(func() int64 { return h.es.calls(t) - before }).
 		WithTimeout(5 * time.Second).WithPolling(time.Second).Should(BeEquivalentTo(burstSize))
+}
+
+// repeatedCalls names the revocations of a namespace whose status shows more than one call: a
+// token Elasticsearch found already invalid (a first call whose answer was lost, made again), or
+// more than one recorded attempt. It explains a call count above one per revocation.
+func (h *harness) repeatedCalls(t *testing.T, namespace string) string {
+	var list securityv1alpha1.TokenRevocationList
+	if err := h.c.List(bounded(t, 30*time.Second), &list, client.InNamespace(namespace)); err != nil {
+		return "listing the revocations: " + err.Error()
+	}
+	var repeated []string
+	for _, tr := range list.Items {
+		st := tr.Status
+		if (st.PreviouslyInvalidatedTokens != nil && *st.PreviouslyInvalidatedTokens > 0) || st.Attempts > 1 {
+			ready := ""
+			if c := meta.FindStatusCondition(st.Conditions, "Ready"); c != nil {
+				ready = c.Message
+			}
+			repeated = append(repeated, fmt.Sprintf("%s (attempts %d, previously invalidated %d: %q)",
+				tr.Name, st.Attempts, ptrValue(st.PreviouslyInvalidatedTokens), ready))
+		}
+	}
+	return fmt.Sprintf("revocations whose status shows a repeated call: %d %v", len(repeated), repeated)
+}
+
+// ptrValue is *p, or 0 when p is nil.
+func ptrValue(p *int64) int64 {
+	if p == nil {
+		return 0
+	}
+	return *p
 }
 
 // createRevocation creates revocation i of a burst. While the manager's pods are replaced the webhook

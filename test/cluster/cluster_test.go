@@ -28,7 +28,8 @@ type step struct {
 
 // The operator installed on a real node as the README tells users, from its image, then checked
 // through what a user or the cluster observes: pod conditions, the kubelet's probe counts, admission
-// answers, revocation status, the emulator's call counts, metrics text, and what undeploy leaves.
+// answers, revocation status, the emulator's call counts, metrics text, and what undeploy leaves;
+// then the Helm chart installed with the helm command line, the same way.
 func TestOperatorInstalledOnARealNode(t *testing.T) {
 	h := newHarness(t)
 	steps := []step{
@@ -43,6 +44,7 @@ func TestOperatorInstalledOnARealNode(t *testing.T) {
 		{"two replicas: the leader pod deleted mid-burst, one call per revocation", (*harness).testLeaderDeletedMidBurst, false},
 		{"kubectl rollout restart mid-burst loses nothing", (*harness).testRolloutRestartMidBurst, false},
 		{"make undeploy removes the operator", (*harness).testUndeploy, false},
+		{"helm install of dist/chart as the README says: Ready, one call, and uninstall keeps the CRD", (*harness).testHelmInstall, false},
 	}
 	for _, s := range steps {
 		if !t.Run(s.name, func(t *testing.T) { s.run(h, t) }) && s.required {

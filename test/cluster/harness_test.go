@@ -32,6 +32,7 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/tools/clientcmd"
@@ -50,6 +51,8 @@ const (
 	emulatorImageEnv = "ESREVOKE_CLUSTER_EMULATOR_IMAGE"
 	// kubectlEnv is the node's kubectl (v1.37.0).
 	kubectlEnv = "KUBECTL"
+	// helmEnv is the helm command line (v3, built from the Go module proxy).
+	helmEnv = "HELM"
 )
 
 // operatorNamespace is where config/default installs the operator (README, "Installing into a cluster").
@@ -57,7 +60,7 @@ const operatorNamespace = "token-revocation-system"
 
 // harness is the installed cluster as the tests see it.
 type harness struct {
-	kubeconfig, kubectlBin, image, emulatorImage string
+	kubeconfig, kubectlBin, helmBin, image, emulatorImage string
 	// root is the repository root, where make runs.
 	root string
 	c    client.Client
@@ -68,13 +71,13 @@ type harness struct {
 func newHarness(t *testing.T) *harness {
 	t.Helper()
 	h := &harness{
-		kubeconfig: os.Getenv(kubeconfigEnv), kubectlBin: os.Getenv(kubectlEnv),
+		kubeconfig: os.Getenv(kubeconfigEnv), kubectlBin: os.Getenv(kubectlEnv), helmBin: os.Getenv(helmEnv),
 		image: os.Getenv(imageEnv), emulatorImage: os.Getenv(emulatorImageEnv),
 	}
 	if h.kubeconfig == "" {
 		t.Skipf("skipped: needs the real single-node cluster `make e2e-cluster` starts (as root); %s is not set", kubeconfigEnv)
 	}
-	for env, v := range map[string]string{kubectlEnv: h.kubectlBin, imageEnv: h.image, emulatorImageEnv: h.emulatorImage} {
+	for env, v := range map[string]string{kubectlEnv: h.kubectlBin, helmEnv: h.helmBin, imageEnv: h.image, emulatorImageEnv: h.emulatorImage} {
 		if v == "" {
 			t.Fatalf("%s is set but %s is not: run the tests through `make e2e-cluster`", kubeconfigEnv, env)
 		}
@@ -88,11 +91,17 @@ func newHarness(t *testing.T) *harness {
 	if err != nil {
 		t.Fatalf("reading %s: %v", h.kubeconfig, err)
 	}
+	// A burst creates its revocations from several goroutines: client-go's default (5 requests a second)
+	// would pace the test, not the operator, and log every wait.
+	cfg.QPS, cfg.Burst = 50, 100
 	scheme := runtime.NewScheme()
 	if err := clientgoscheme.AddToScheme(scheme); err != nil {
 		t.Fatal(err)
 	}
 	if err := securityv1alpha1.AddToScheme(scheme); err != nil {
+		t.Fatal(err)
+	}
+	if err := apiextensionsv1.AddToScheme(scheme); err != nil {
 		t.Fatal(err)
 	}
 	if h.c, err = client.New(cfg, client.Options{Scheme: scheme}); err != nil {
@@ -105,6 +114,15 @@ func newHarness(t *testing.T) *harness {
 func (h *harness) kubectl(stdin string, args ...string) (stdout, stderr string, err error) {
 	cmd := exec.Command(h.kubectlBin, append([]string{"--kubeconfig", h.kubeconfig}, args...)...)
 	cmd.Stdin = strings.NewReader(stdin)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err = cmd.Run()
+	return out.String(), errOut.String(), err
+}
+
+// helm runs the helm command line against the cluster and returns its stdout; the error carries stderr.
+func (h *harness) helm(args ...string) (stdout, stderr string, err error) {
+	cmd := exec.Command(h.helmBin, append([]string{"--kubeconfig", h.kubeconfig}, args...)...)
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err = cmd.Run()

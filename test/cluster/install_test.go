@@ -40,7 +40,9 @@ func (h *harness) testDeploy(t *testing.T) {
 		t.Fatalf("creating the credentials Secret: %v: %s", err, stderr)
 	}
 	h.mustKubectl(t, "-n", operatorNamespace, "rollout", "restart", "deployment/"+managerDeployment)
-	h.mustKubectl(t, "-n", operatorNamespace, "rollout", "status", "deployment/"+managerDeployment, "--timeout=4m")
+	// A pod that mounted the certificate Secret before the manager filled it is Ready only after the
+	// kubelet's resync and cert-controller's doubling backoff (see testHelmInstall): up to minutes.
+	h.mustKubectl(t, "-n", operatorNamespace, "rollout", "status", "deployment/"+managerDeployment, "--timeout=8m")
 }
 
 // testPodReadyRestricted checks the namespace enforces the restricted level (a privileged pod is

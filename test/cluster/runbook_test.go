@@ -31,6 +31,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	securityv1alpha1 "github.com/esrevoke/token-revocation-operator/api/v1alpha1"
+	"github.com/esrevoke/token-revocation-operator/internal/installation"
 )
 
 // runbookNamespace is the namespace of the README's runbook example.
@@ -82,7 +83,7 @@ func (h *harness) testRunbook(t *testing.T) {
 	g.Expect(tr.Status.Phase).To(Equal(securityv1alpha1.PhaseRevoked))
 	g.Expect(tr.Status.InvalidatedTokens).To(HaveValue(BeEquivalentTo(1)))
 	g.Expect(tr.Status.Target).To(Equal(h.es.url))
-	g.Expect(tr.Status.TokenFingerprint).To(HavePrefix("sha256:"))
+	g.Expect(tr.Status.TokenFingerprint).To(HavePrefix(installation.FingerprintPrefix))
 	g.Expect(h.es.tokenActive(t, token)).To(BeFalse(), "the leaked token still authenticates")
 	g.Expect(h.es.calls(t)-before).To(BeEquivalentTo(1), "invalidate calls for one revocation")
 

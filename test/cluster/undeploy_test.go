@@ -26,6 +26,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/types"
+
+	securityv1alpha1 "github.com/esrevoke/token-revocation-operator/api/v1alpha1"
 )
 
 // operatorLabel is the label config/default puts on everything it installs.
@@ -43,9 +45,15 @@ func (h *harness) testUndeploy(t *testing.T) {
 		return apierrors.IsNotFound(err)
 	}).WithTimeout(3*time.Minute).WithPolling(2*time.Second).Should(BeTrue(), "namespace %s is still there", operatorNamespace)
 
-	_, stderr, err := h.kubectl("", "get", "tokenrevocations", "-A")
-	g.Expect(err).To(HaveOccurred(), "the API server still serves tokenrevocations")
-	g.Expect(stderr).To(ContainSubstring("the server doesn't have a resource type"))
+	// The API group leaves the API server's discovery once the CRD is gone (kubectl's own discovery
+	// cache may still name it for a moment, so ask the API server directly).
+	g.Eventually(func() string {
+		if _, stderr, err := h.kubectl("", "get", "--raw", "/apis/"+securityv1alpha1.GroupVersion.String()); err != nil {
+			return stderr
+		}
+		return "served"
+	}).WithTimeout(time.Minute).WithPolling(time.Second).Should(ContainSubstring("NotFound"),
+		"the API server still serves %s", securityv1alpha1.GroupVersion)
 
 	kinds := strings.Fields(h.mustKubectl(t, "api-resources", "--verbs=list", "-o", "name"))
 	g.Expect(kinds).NotTo(BeEmpty())
