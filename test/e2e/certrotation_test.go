@@ -114,7 +114,9 @@ func mountSecret(g Gomega, secret *corev1.Secret, dir string) {
 func webhookCABundle(g Gomega, k8s client.Client) []byte {
 	var config admissionregistrationv1.ValidatingWebhookConfiguration
 	g.Expect(k8s.Get(context.Background(), client.ObjectKey{Name: "validating-webhook-configuration"}, &config)).To(Succeed())
-	g.Expect(config.Webhooks).To(HaveLen(1))
+	// One webhook per revocation kind, all served by the manager with the same certificate.
+	g.Expect(config.Webhooks).To(HaveLen(2))
+	g.Expect(config.Webhooks[1].ClientConfig.CABundle).To(Equal(config.Webhooks[0].ClientConfig.CABundle))
 	return config.Webhooks[0].ClientConfig.CABundle
 }
 

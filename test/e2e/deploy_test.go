@@ -201,7 +201,8 @@ func TestDeployPutsEveryNamespacedObjectInTheOperatorNamespace(t *testing.T) {
 	kinds := map[string]int{}
 	for _, obj := range objs {
 		kinds[obj.GetKind()]++
-		g.Expect(obj.GetName()).To(Or(HavePrefix("token-revocation-"), Equal("tokenrevocations.security.esrevoke.io")),
+		g.Expect(obj.GetName()).To(Or(HavePrefix("token-revocation-"), Equal("tokenrevocations.security.esrevoke.io"),
+			Equal("apikeyrevocations.security.esrevoke.io")),
 			"%s %s", obj.GetKind(), obj.GetName())
 		g.Expect(obj.GetLabels()).To(HaveKeyWithValue("app.kubernetes.io/name", "token-revocation-operator"),
 			"%s %s", obj.GetKind(), obj.GetName())
@@ -211,7 +212,7 @@ func TestDeployPutsEveryNamespacedObjectInTheOperatorNamespace(t *testing.T) {
 			g.Expect(obj.GetNamespace()).To(Equal(operatorNamespace), "%s %s", obj.GetKind(), obj.GetName())
 		}
 	}
-	g.Expect(kinds).To(HaveKeyWithValue("CustomResourceDefinition", 1))
+	g.Expect(kinds).To(HaveKeyWithValue("CustomResourceDefinition", 2), "TokenRevocation and ApiKeyRevocation")
 	g.Expect(kinds).To(HaveKeyWithValue("Deployment", 1))
 	g.Expect(kinds).To(HaveKeyWithValue("ValidatingWebhookConfiguration", 1))
 	g.Expect(kinds).To(HaveKeyWithValue("MutatingWebhookConfiguration", 1))
