@@ -27,7 +27,7 @@ import (
 )
 
 func TestHelpReadsLikeKubectls(t *testing.T) {
-	for _, command := range []string{"", "token", "refresh-token", "user", "realm", "api-key", "api-keys", "list", "retry"} {
+	for _, command := range []string{"", "token", "refresh-token", "tokens", "refresh-tokens", "user", "realm", "api-key", "api-keys", "list", "retry"} {
 		t.Run("help of "+command, func(t *testing.T) {
 			g := NewWithT(t)
 			h := newHarness(t, nil)
@@ -39,7 +39,7 @@ func TestHelpReadsLikeKubectls(t *testing.T) {
 			g.Expect(help).To(ContainSubstring("--kubeconfig"))
 			g.Expect(help).To(ContainSubstring("-n, --namespace"))
 			g.Expect(help).NotTo(ContainSubstring("kubectl-esrevoke"), "the command is named as kubectl runs it")
-			g.Expect(help).NotTo(MatchRegexp(`(?m)^\s+--(token|refresh-token|api-key)\b`), "no flag takes a token or a key")
+			g.Expect(help).NotTo(MatchRegexp(`(?m)^\s+--(token|refresh-token|tokens|refresh-tokens|api-key)\b`), "no flag takes a token or a key")
 			g.Expect(h.connects).To(BeZero())
 		})
 	}
