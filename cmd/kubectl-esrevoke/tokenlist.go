@@ -46,18 +46,16 @@ var (
 		short:   "Revoke a leaked list of tokens, one per line, read from a file or standard input",
 		long:    fmt.Sprintf(tokensLong, "token", "tokenListSecretRef"),
 		example: fmt.Sprintf(tokensExample, "token", tokensName),
-		newRevocation: func() (revocation, func(*securityv1alpha1.SecretKeySelector)) {
-			rev := &securityv1alpha1.TokenRevocation{}
-			return rev, func(ref *securityv1alpha1.SecretKeySelector) { rev.Spec.TokenListSecretRef = ref }
-		}}
+		newRevocation: referredBy(func(spec *securityv1alpha1.TokenRevocationSpec, ref *securityv1alpha1.SecretKeySelector) {
+			spec.TokenListSecretRef = ref
+		})}
 	refreshTokens = secretKind{command: refreshTokensName, noun: "refresh token list", list: true,
 		short:   "Revoke a leaked list of refresh tokens, one per line, read from a file or standard input",
 		long:    fmt.Sprintf(tokensLong, "refresh token", "refreshTokenListSecretRef"),
 		example: fmt.Sprintf(tokensExample, "refresh token", refreshTokensName),
-		newRevocation: func() (revocation, func(*securityv1alpha1.SecretKeySelector)) {
-			rev := &securityv1alpha1.TokenRevocation{}
-			return rev, func(ref *securityv1alpha1.SecretKeySelector) { rev.Spec.RefreshTokenListSecretRef = ref }
-		}}
+		newRevocation: referredBy(func(spec *securityv1alpha1.TokenRevocationSpec, ref *securityv1alpha1.SecretKeySelector) {
+			spec.RefreshTokenListSecretRef = ref
+		})}
 )
 
 const tokensLong = `Revoke a leaked list of Elasticsearch %[1]ss in one revocation: one invalidate call per
@@ -112,8 +110,12 @@ func checkTokenList(raw []byte, source string, what secretKind) error {
 	}
 	switch {
 	case len(bad) > 0:
-		return fmt.Errorf("%s: %s cannot be a %s (whitespace inside, a control or non-ASCII character, or more than %d "+
-			"characters): fix the list; nothing was created, and the lines are not shown", source, lineNumbers(bad), strings.TrimSuffix(what.noun, " list"), maxListTokenLength)
+		token := "a " + strings.TrimSuffix(what.noun, " list")
+		if len(bad) > 1 {
+			token = strings.TrimPrefix(token, "a ") + "s"
+		}
+		return fmt.Errorf("%s: %s cannot be %s (whitespace inside, a control or non-ASCII character, or more than %d "+
+			"characters): fix the list; nothing was created, and the lines are not shown", source, lineNumbers(bad), token, maxListTokenLength)
 	case len(seen) == 0:
 		return fmt.Errorf("no %s on %s: give the list with --from-file=PATH, or pipe it in", what.noun, source)
 	case len(seen) > maxListTokens:
