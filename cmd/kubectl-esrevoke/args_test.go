@@ -92,6 +92,9 @@ func TestTheRefusalOfATokenArgumentSaysHowToPassIt(t *testing.T) {
 	g.Expect(h.errOut.String()).To(ContainSubstring("`kubectl esrevoke api-key < leaked.txt`"), "the command that takes a key")
 	g.Expect(h.run("", "user", "u", "--refresh-token", leaked)).To(Equal(exitFailed))
 	g.Expect(h.errOut.String()).To(ContainSubstring("`kubectl esrevoke refresh-token < leaked.txt`"))
+	g.Expect(h.run("", "tokens", leaked)).To(Equal(exitFailed))
+	g.Expect(h.errOut.String()).To(ContainSubstring("refusing to take the token list as an argument"))
+	g.Expect(h.errOut.String()).To(ContainSubstring("(`kubectl esrevoke tokens < leaked.txt`)"), "a list is not pasted at a prompt")
 }
 
 func TestAMistypedCommandOrFlagIsStillNamedWhenItCannotBeASecret(t *testing.T) {

@@ -36,8 +36,12 @@ const maxSecretBytes = 16 << 10
 
 // secretArgumentHelp says how to pass a secret to command, for every refusal of one given as an argument.
 func secretArgumentHelp(command string) string {
+	prompt := "paste it at the prompt, or " // a list is not read from a terminal, where it would be echoed
+	if command == tokensName || command == refreshTokensName {
+		prompt = ""
+	}
 	return "arguments stay in shell history and are visible to anyone who can list processes. " +
-		"Pass it on standard input instead (paste it at the prompt, or `kubectl esrevoke " + command + " < leaked.txt`), " +
+		"Pass it on standard input instead (" + prompt + "`kubectl esrevoke " + command + " < leaked.txt`), " +
 		"or with --from-file=PATH"
 }
 
