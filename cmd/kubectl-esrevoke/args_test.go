@@ -30,28 +30,33 @@ const leaked = "dGhpcy1pcy1hLWxlYWtlZC10b2tlbi1mb3ItdW5pdC10ZXN0cw=="
 
 func TestASecretOnTheCommandLineIsRefusedNotRepeatedAndNothingIsCreated(t *testing.T) {
 	tests := map[string][]string{
-		"a token as an argument":                  {"token", leaked},
-		"a refresh token as an argument":          {"refresh-token", leaked},
-		"a token after flags":                     {"token", "--reason", "INC-1", leaked},
-		"--token=VALUE":                           {"token", "--token=" + leaked},
-		"--token VALUE":                           {"token", "--token", leaked},
-		"--refresh-token VALUE":                   {"refresh-token", "--refresh-token", leaked},
-		"--token on another command":              {"user", "myuser", "--token", leaked},
-		"a token in place of a command":           {leaked},
-		"a token in place of a flag's value":      {"token", "--timeout", leaked},
-		"a token that reads as shorthand flags":   {"token", "-" + leaked},
-		"a token that reads as a long flag":       {"token", "--" + leaked},
-		"a lowercase token that reads as a flag":  {"token", "--" + strings.ToLower(leaked)},
-		"a token in place of --dry-run's value":   {"token", "--dry-run=" + leaked},
-		"a token in place of --output's value":    {"token", "-o", leaked},
-		"a token in place of --elasticsearch":     {"token", "--elasticsearch", leaked},
-		"a token in place of a token's file name": {"token", "--from-file", leaked},
-		"an API key as an argument":               {"api-key", leaked},
-		"an API key header as arguments":          {"api-key", "Authorization:", "ApiKey", leaked},
-		"an API key after flags":                  {"api-key", "--reason", "INC-1", leaked},
-		"--api-key VALUE":                         {"api-key", "--api-key", leaked},
-		"--api-key=VALUE on api-keys":             {"api-keys", "--user", "u", "--api-key=" + leaked},
-		"an API key as an argument of api-keys":   {"api-keys", leaked},
+		"a token as an argument":                           {"token", leaked},
+		"a refresh token as an argument":                   {"refresh-token", leaked},
+		"a token after flags":                              {"token", "--reason", "INC-1", leaked},
+		"--token=VALUE":                                    {"token", "--token=" + leaked},
+		"--token VALUE":                                    {"token", "--token", leaked},
+		"--refresh-token VALUE":                            {"refresh-token", "--refresh-token", leaked},
+		"--token on another command":                       {"user", "myuser", "--token", leaked},
+		"a token in place of a command":                    {leaked},
+		"a token in place of a flag's value":               {"token", "--timeout", leaked},
+		"a token that reads as shorthand flags":            {"token", "-" + leaked},
+		"a token that reads as a long flag":                {"token", "--" + leaked},
+		"a lowercase token that reads as a flag":           {"token", "--" + strings.ToLower(leaked)},
+		"a token in place of --dry-run's value":            {"token", "--dry-run=" + leaked},
+		"a token in place of --output's value":             {"token", "-o", leaked},
+		"a token in place of --elasticsearch":              {"token", "--elasticsearch", leaked},
+		"a token in place of a token's file name":          {"token", "--from-file", leaked},
+		"an API key as an argument":                        {"api-key", leaked},
+		"an API key header as arguments":                   {"api-key", "Authorization:", "ApiKey", leaked},
+		"an API key after flags":                           {"api-key", "--reason", "INC-1", leaked},
+		"--api-key VALUE":                                  {"api-key", "--api-key", leaked},
+		"--api-key=VALUE on api-keys":                      {"api-keys", "--user", "u", "--api-key=" + leaked},
+		"an API key as an argument of api-keys":            {"api-keys", leaked},
+		"a token as an argument of tokens":                 {"tokens", leaked},
+		"a refresh token as an argument of refresh-tokens": {"refresh-tokens", leaked},
+		"a token after --from-file on tokens":              {"tokens", "--from-file", "-", leaked},
+		"--tokens VALUE":                                   {"tokens", "--tokens", leaked},
+		"--refresh-tokens=VALUE":                           {"refresh-tokens", "--refresh-tokens=" + leaked},
 	}
 	for name, args := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -67,7 +72,8 @@ func TestASecretOnTheCommandLineIsRefusedNotRepeatedAndNothingIsCreated(t *testi
 }
 
 func TestTheRefusalOfATokenArgumentSaysHowToPassIt(t *testing.T) {
-	for _, args := range [][]string{{"token", leaked}, {"refresh-token", leaked}, {"token", "--token", leaked}, {"api-key", leaked}} {
+	for _, args := range [][]string{{"token", leaked}, {"refresh-token", leaked}, {"token", "--token", leaked}, {"api-key", leaked},
+		{"tokens", leaked}, {"refresh-tokens", "--refresh-tokens", leaked}} {
 		g := NewWithT(t)
 		h := newHarness(t, nil)
 		g.Expect(h.run("", args...)).To(Equal(exitFailed))
@@ -86,13 +92,16 @@ func TestTheRefusalOfATokenArgumentSaysHowToPassIt(t *testing.T) {
 	g.Expect(h.errOut.String()).To(ContainSubstring("`kubectl esrevoke api-key < leaked.txt`"), "the command that takes a key")
 	g.Expect(h.run("", "user", "u", "--refresh-token", leaked)).To(Equal(exitFailed))
 	g.Expect(h.errOut.String()).To(ContainSubstring("`kubectl esrevoke refresh-token < leaked.txt`"))
+	g.Expect(h.run("", "tokens", leaked)).To(Equal(exitFailed))
+	g.Expect(h.errOut.String()).To(ContainSubstring("refusing to take the token list as an argument"))
+	g.Expect(h.errOut.String()).To(ContainSubstring("(`kubectl esrevoke tokens < leaked.txt`)"), "a list is not pasted at a prompt")
 }
 
 func TestAMistypedCommandOrFlagIsStillNamedWhenItCannotBeASecret(t *testing.T) {
 	g := NewWithT(t)
 	h := newHarness(t, nil)
 	g.Expect(h.run("", "tokne")).To(Equal(exitFailed))
-	g.Expect(h.errOut.String()).To(ContainSubstring("did you mean token?"))
+	g.Expect(h.errOut.String()).To(ContainSubstring("did you mean token or tokens?"))
 	g.Expect(h.run("", "user", "myuser", "--reasn", "x")).To(Equal(exitFailed))
 	g.Expect(h.errOut.String()).To(ContainSubstring("unknown flag --reasn"))
 	g.Expect(h.run("", "user", "myuser", "--reason")).To(Equal(exitFailed))

@@ -26,8 +26,25 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
+func TestTheHelpNamesEveryKindOfRevocation(t *testing.T) {
+	g := NewWithT(t)
+	h := newHarness(t, nil)
+	g.Expect(h.run("", "--help")).To(Equal(exitOK))
+	for _, command := range []string{"token", "refresh-token", "tokens", "refresh-tokens", "user", "realm", "api-key", "api-keys", "list", "retry"} {
+		g.Expect(h.out.String()).To(MatchRegexp(`(?m)^  %s\s+\S`, command), "the command list")
+	}
+	g.Expect(h.out.String()).To(ContainSubstring("kubectl esrevoke tokens --from-file=tokens.txt"), "an example of a list")
+
+	g.Expect(h.run("", "tokens", "--help")).To(Equal(exitOK))
+	g.Expect(h.out.String()).To(ContainSubstring("Usage:\n  kubectl esrevoke tokens (--from-file=PATH | < PATH)"))
+	g.Expect(h.out.String()).To(ContainSubstring("one token per line"))
+	g.Expect(h.out.String()).To(ContainSubstring("At most 20000\ndistinct tokens"))
+	g.Expect(h.run("", "refresh-tokens", "--help")).To(Equal(exitOK))
+	g.Expect(h.out.String()).To(ContainSubstring("spec.refreshTokenListSecretRef"))
+}
+
 func TestHelpReadsLikeKubectls(t *testing.T) {
-	for _, command := range []string{"", "token", "refresh-token", "user", "realm", "api-key", "api-keys", "list", "retry"} {
+	for _, command := range []string{"", "token", "refresh-token", "tokens", "refresh-tokens", "user", "realm", "api-key", "api-keys", "list", "retry"} {
 		t.Run("help of "+command, func(t *testing.T) {
 			g := NewWithT(t)
 			h := newHarness(t, nil)
@@ -39,7 +56,7 @@ func TestHelpReadsLikeKubectls(t *testing.T) {
 			g.Expect(help).To(ContainSubstring("--kubeconfig"))
 			g.Expect(help).To(ContainSubstring("-n, --namespace"))
 			g.Expect(help).NotTo(ContainSubstring("kubectl-esrevoke"), "the command is named as kubectl runs it")
-			g.Expect(help).NotTo(MatchRegexp(`(?m)^\s+--(token|refresh-token|api-key)\b`), "no flag takes a token or a key")
+			g.Expect(help).NotTo(MatchRegexp(`(?m)^\s+--(token|refresh-token|tokens|refresh-tokens|api-key)\b`), "no flag takes a token or a key")
 			g.Expect(h.connects).To(BeZero())
 		})
 	}
@@ -55,6 +72,7 @@ type krewManifest struct {
 	Spec struct {
 		Version          string `json:"version"`
 		ShortDescription string `json:"shortDescription"`
+		Description      string `json:"description"`
 		Platforms        []struct {
 			Selector struct {
 				MatchLabels map[string]string `json:"matchLabels"`
@@ -76,6 +94,10 @@ func TestTheKrewManifestNamesAnArchiveOfEveryPlatformMakeBuilds(t *testing.T) {
 	g.Expect(m.Kind).To(Equal("Plugin"))
 	g.Expect(m.Metadata.Name).To(Equal("esrevoke"), "krew names the plugin after the file, and kubectl runs kubectl-esrevoke")
 	g.Expect(m.Spec.Version).To(MatchRegexp(`^v\d+\.\d+\.\d+$`))
+	for _, description := range []string{m.Spec.ShortDescription, m.Spec.Description} {
+		g.Expect(description).To(ContainSubstring("API keys"), "every kind the plugin revokes")
+		g.Expect(description).To(MatchRegexp(`(token lists|lists of tokens)`))
+	}
 
 	makefile, err := os.ReadFile(filepath.Join("..", "..", "Makefile"))
 	g.Expect(err).NotTo(HaveOccurred())

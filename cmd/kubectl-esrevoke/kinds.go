@@ -17,6 +17,7 @@ limitations under the License.
 package main
 
 import (
+	"cmp"
 	"context"
 
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -107,14 +108,20 @@ func counts(rev revocation) (invalidated, previously *int64) {
 	return nil, nil
 }
 
+// listStatus is the status of a revocation of a token list, nil for any other revocation.
+func listStatus(rev revocation) *securityv1alpha1.TokenRevocationStatus {
+	if rev, ok := rev.(*securityv1alpha1.TokenRevocation); ok &&
+		(rev.Spec.TokenListSecretRef != nil || rev.Spec.RefreshTokenListSecretRef != nil) {
+		return &rev.Status
+	}
+	return nil
+}
+
 // secretRef is the Secret holding the credential the revocation revokes, nil when there is none.
 func secretRef(rev revocation) *securityv1alpha1.SecretKeySelector {
 	switch rev := rev.(type) {
 	case *securityv1alpha1.TokenRevocation:
-		if rev.Spec.TokenSecretRef != nil {
-			return rev.Spec.TokenSecretRef
-		}
-		return rev.Spec.RefreshTokenSecretRef
+		return cmp.Or(rev.Spec.TokenSecretRef, rev.Spec.RefreshTokenSecretRef, rev.Spec.TokenListSecretRef, rev.Spec.RefreshTokenListSecretRef)
 	case *securityv1alpha1.ApiKeyRevocation:
 		return rev.Spec.EncodedKeySecretRef
 	}

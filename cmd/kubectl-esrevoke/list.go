@@ -36,8 +36,10 @@ import (
 
 const listLong = `List the revocations of every namespace (or of the namespace given with -n) in one table, oldest
 first: TokenRevocations and ApiKeyRevocations side by side, each named KIND/NAME, with what it
-revokes (tokens by their fingerprints, a leaked API key by its id), where, its phase and counts
-(of tokens or of API keys, as its kind counts), and totals by phase and by what was invalidated.
+revokes (tokens by their fingerprints, a leaked API key by its id, a list of tokens by the
+list's fingerprint, with how many it lists and how many Elasticsearch did not know), where, its
+phase (with, for a list still being revoked, how many of its tokens are processed) and counts (of
+tokens or of API keys, as its kind counts), and totals by phase and by what was invalidated.
 kubectl get tokenrevocations,apikeyrevocations gives the same objects one namespace at a time.`
 
 const listExample = `  # Every revocation in the cluster
@@ -50,8 +52,10 @@ const listExample = `  # Every revocation in the cluster
 type row struct {
 	kind, namespace, name string
 	// counted is what the counts count: "token", "API key".
-	counted      string
-	phase        string
+	counted string
+	phase   string
+	// progress follows the phase of a list being revoked: " 12/39", tokens processed of listed.
+	progress     string
 	what, target string
 	invalidated  *int64
 	previously   *int64
@@ -101,12 +105,19 @@ func newListCommand(deps *dependencies) *cobra.Command {
 func rowOf(rev revocation) row {
 	kind := kindOf(rev)
 	invalidated, previously := counts(rev)
-	return row{
+	r := row{
 		kind: kind.resource, namespace: rev.GetNamespace(), name: rev.GetName(), counted: kind.counted,
 		phase: string(phaseOrPending(rev)), what: describeWhat(rev), target: describeTarget(rev),
 		invalidated: invalidated, previously: previously, errors: rev.GetProgress().ErrorCount,
 		created: rev.GetCreationTimestamp().Time, reason: oneLine(rev.GetReason()),
 	}
+	if list := listStatus(rev); list != nil && list.TokenCount != nil {
+		r.what += fmt.Sprintf(" (%d listed, %d unknown)", *list.TokenCount, value(list.UnknownTokens))
+		if !rev.GetProgress().Phase.IsTerminal() {
+			r.progress = fmt.Sprintf(" %d/%d", value(list.ProcessedTokens), *list.TokenCount)
+		}
+	}
+	return r
 }
 
 // printRows prints the table, oldest first, then the totals by phase.
@@ -124,7 +135,7 @@ func printRows(out io.Writer, rows []row, now time.Time) error {
 	w := printers.GetNewTabWriter(out)
 	_, _ = fmt.Fprintln(w, "NAMESPACE\tNAME\tPHASE\tREVOKES\tTARGET\tINVALIDATED\tPREVIOUSLY\tERRORS\tAGE\tREASON")
 	for _, r := range rows {
-		_, _ = fmt.Fprintf(w, "%s\t%s/%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.namespace, r.kind, r.name, r.phase, r.what, r.target,
+		_, _ = fmt.Fprintf(w, "%s\t%s/%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.namespace, r.kind, r.name, r.phase+r.progress, r.what, r.target,
 			count(r.invalidated), count(r.previously), count(r.errors), duration.HumanDuration(now.Sub(r.created)), r.reason)
 	}
 	if err := w.Flush(); err != nil {

@@ -90,7 +90,7 @@ type revocationOptions struct {
 func (o *revocationOptions) addFlags(cmd *cobra.Command) {
 	o.runOptions.addFlags(cmd)
 	cmd.Flags().StringVar(&o.name, "name", "",
-		"Name of the revocation (and of its Secret, for a token or an API key). Default: generated from the command and the target.")
+		"Name of the revocation (and of its Secret, for a token, a list of tokens or an API key). Default: generated from the command and the target.")
 	cmd.Flags().StringVar(&o.reason, "reason", "",
 		"Why, such as the incident number: kept in the revocation, its events and the operator's logs. Strongly encouraged.")
 	cmd.Flags().StringArrayVar(&o.elasticsearch, "elasticsearch", nil,

@@ -74,6 +74,10 @@ func describeTokens(rev *securityv1alpha1.TokenRevocation) string {
 		return "token " + fingerprint
 	case spec.RefreshToken != nil || spec.RefreshTokenSecretRef != nil:
 		return "refresh token " + fingerprint
+	case spec.TokenListSecretRef != nil:
+		return "token list " + fingerprint
+	case spec.RefreshTokenListSecretRef != nil:
+		return "refresh token list " + fingerprint
 	case spec.Username != nil && spec.RealmName != nil:
 		return fmt.Sprintf("every token of user %q in realm %q", *spec.Username, *spec.RealmName)
 	case spec.Username != nil:
@@ -152,7 +156,11 @@ func describeRef(ref *securityv1alpha1.ElasticsearchRef) string {
 func describeResult(rev revocation, result outcome) string {
 	var parts []string
 	progress := rev.GetProgress()
-	if invalidated, previously := counts(rev); invalidated != nil {
+	if list := listStatus(rev); list != nil {
+		if list.TokenCount != nil {
+			parts = append(parts, describeListCounts(list))
+		}
+	} else if invalidated, previously := counts(rev); invalidated != nil {
 		parts = append(parts, fmt.Sprintf("%d invalidated, %d already invalid, %d errors",
 			value(invalidated), value(previously), value(progress.ErrorCount)))
 	}
@@ -162,6 +170,21 @@ func describeResult(rev revocation, result outcome) string {
 		}
 	}
 	return strings.Join(parts, "; ")
+}
+
+// describeListCounts gives a list's counts: "30 invalidated, 5 already invalid, 4 unknown of 39
+// listed", with the tokens Elasticsearch refused for good, and the progress of a list not done.
+func describeListCounts(status *securityv1alpha1.TokenRevocationStatus) string {
+	counts := fmt.Sprintf("%d invalidated, %d already invalid, %d unknown", value(status.InvalidatedTokens),
+		value(status.PreviouslyInvalidatedTokens), value(status.UnknownTokens))
+	if failed := value(status.ErrorCount); failed > 0 {
+		counts += fmt.Sprintf(", %d failed", failed)
+	}
+	counts += fmt.Sprintf(" of %d listed", value(status.TokenCount))
+	if processed := value(status.ProcessedTokens); processed < value(status.TokenCount) {
+		counts += fmt.Sprintf(", %d processed", processed)
+	}
+	return counts
 }
 
 func value(p *int64) int64 {

@@ -28,15 +28,15 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 )
 
-const rootLong = `Revoke Elasticsearch tokens and API keys in one command, the safe way, and leave a
-TokenRevocation or an ApiKeyRevocation behind as the record of what was revoked, why and with
-what result.
+const rootLong = `Revoke Elasticsearch tokens, lists of tokens and API keys in one command, the safe way,
+and leave a TokenRevocation or an ApiKeyRevocation behind as the record of what was revoked, why
+and with what result.
 
-The token, refresh token or API key to revoke is read from standard input or from a file, never
-from an argument: arguments stay in shell history and are visible in process lists. It is put in
-a Secret owned by the revocation, so both are deleted together. Nothing secret is ever printed:
-a token is named by its fingerprint (sha256: and 16 hex digits), an API key by its id, as the
-operator names them.
+The token, refresh token, list of tokens or API key to revoke is read from standard input or
+from a file, never from an argument: arguments stay in shell history and are visible in process
+lists. It is put in a Secret owned by the revocation, so both are deleted together. Nothing
+secret is ever printed: a token, and a list of tokens, is named by its fingerprint (hmac-sha256:
+and 16 hex digits), an API key by its id, as the operator names them.
 
 Each revocation command waits for the operator (--wait, on by default) and prints one line to
 paste into the incident ticket. Exit codes: 0 when Revoked (or created, with --wait=false, or
@@ -48,6 +48,9 @@ const rootExample = `  # Revoke a leaked access token, pasted at the prompt (not
 
   # Revoke a refresh token kept in a file, on an ECK-managed cluster
   kubectl esrevoke refresh-token --from-file=refresh.txt --elasticsearch eck/quickstart --reason "INC-1235"
+
+  # Revoke a leaked list of tokens, one per line (refresh-tokens for a list of refresh tokens)
+  kubectl esrevoke tokens --from-file=tokens.txt -n security --reason "INC-1236: tokens in a debug log"
 
   # Log a compromised account out everywhere, or out of one realm
   kubectl esrevoke user myuser --reason "INC-1237: account compromised"
@@ -88,7 +91,7 @@ func newRootCommand(deps *dependencies) *cobra.Command {
 
 	root := &cobra.Command{
 		Use:                        "kubectl-esrevoke",
-		Short:                      "Revoke Elasticsearch tokens and API keys from the command line, leaving a revocation as the record",
+		Short:                      "Revoke Elasticsearch tokens, lists of tokens and API keys from the command line, leaving a revocation as the record",
 		Long:                       rootLong,
 		Example:                    rootExample,
 		Annotations:                map[string]string{cobra.CommandDisplayNameAnnotation: "kubectl esrevoke"},
@@ -104,11 +107,12 @@ func newRootCommand(deps *dependencies) *cobra.Command {
 	addSecretFlagTraps(root.PersistentFlags())
 
 	deps.config = config
-	// The kinds of revocation, one command each. The lists' `tokens --from-file` joins here as
-	// that kind lands.
+	// The kinds of revocation, one command each.
 	root.AddCommand(
 		newSecretCommand(deps, accessToken),
 		newSecretCommand(deps, refreshToken),
+		newSecretCommand(deps, accessTokens),
+		newSecretCommand(deps, refreshTokens),
 		newUserCommand(deps),
 		newRealmCommand(deps),
 		newSecretCommand(deps, apiKey),

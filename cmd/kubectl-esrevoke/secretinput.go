@@ -36,8 +36,12 @@ const maxSecretBytes = 16 << 10
 
 // secretArgumentHelp says how to pass a secret to command, for every refusal of one given as an argument.
 func secretArgumentHelp(command string) string {
+	prompt := "paste it at the prompt, or " // a list is not read from a terminal, where it would be echoed
+	if command == tokensName || command == refreshTokensName {
+		prompt = ""
+	}
 	return "arguments stay in shell history and are visible to anyone who can list processes. " +
-		"Pass it on standard input instead (paste it at the prompt, or `kubectl esrevoke " + command + " < leaked.txt`), " +
+		"Pass it on standard input instead (" + prompt + "`kubectl esrevoke " + command + " < leaked.txt`), " +
 		"or with --from-file=PATH"
 }
 
@@ -70,10 +74,10 @@ func (t secretTrap) Set(string) error { return &secretArgumentError{command: t.c
 func (secretTrap) Type() string       { return "string" }
 
 // addSecretFlagTraps adds hidden flags that catch a secret typed as a flag (--token=...,
-// --refresh-token=..., --api-key=...), so it is refused with the way to pass it, not echoed back.
+// --refresh-token=..., --tokens=..., --api-key=...), so it is refused with the way to pass it, not echoed back.
 func addSecretFlagTraps(flags *pflag.FlagSet) {
 	for name, command := range map[string]string{tokenName: tokenName, refreshTokenName: refreshTokenName,
-		apiKeyName: apiKeyName, "password": tokenName} {
+		tokensName: tokensName, refreshTokensName: refreshTokensName, apiKeyName: apiKeyName, "password": tokenName} {
 		flags.Var(secretTrap{command: command}, name, "never accepted: secrets are read from standard input or --from-file")
 		_ = flags.MarkHidden(name)
 	}
@@ -93,6 +97,9 @@ func readSecret(in io.Reader, prompt io.Writer, fromFile string, what secretKind
 	if fromFile != "" && fromFile != "-" {
 		source = fromFile
 	}
+	if what.list {
+		return string(raw), checkTokenList(raw, source, what)
+	}
 	switch {
 	case len(raw) > maxSecretBytes:
 		return "", fmt.Errorf("%s holds more than %d bytes: not a single %s", source, maxSecretBytes, what.noun)
@@ -105,6 +112,10 @@ func readSecret(in io.Reader, prompt io.Writer, fromFile string, what secretKind
 }
 
 func readSecretInput(in io.Reader, prompt io.Writer, fromFile string, what secretKind) ([]byte, error) {
+	limit := int64(maxSecretBytes)
+	if what.list {
+		limit = maxListBytes
+	}
 	if fromFile != "" && fromFile != "-" {
 		f, err := os.Open(fromFile) //nolint:gosec // the responder's own file, named on purpose
 		if err != nil {
@@ -116,13 +127,17 @@ func readSecretInput(in io.Reader, prompt io.Writer, fromFile string, what secre
 			return nil, fmt.Errorf("cannot read the file of --from-file (its name is not repeated here): %w", err)
 		}
 		defer func() { _ = f.Close() }()
-		return io.ReadAll(io.LimitReader(f, maxSecretBytes+1))
+		return io.ReadAll(io.LimitReader(f, limit+1))
 	}
 	if f, ok := in.(*os.File); ok && term.IsTerminal(int(f.Fd())) { //nolint:gosec // a file descriptor fits an int
+		if what.list {
+			// A list pasted at a prompt would be echoed, or read one line at a time.
+			return nil, fmt.Errorf("a %s is not read from a terminal: give it with --from-file=PATH, or pipe it in", what.noun)
+		}
 		_, _ = fmt.Fprintf(prompt, "Paste the %s to revoke (it is not shown), then press Enter: ", what.noun)
 		value, err := term.ReadPassword(int(f.Fd())) //nolint:gosec // as above
 		_, _ = fmt.Fprintln(prompt)
 		return bytes.TrimSpace(value), err
 	}
-	return io.ReadAll(io.LimitReader(in, maxSecretBytes+1))
+	return io.ReadAll(io.LimitReader(in, limit+1))
 }

@@ -18,8 +18,11 @@ package main
 
 import (
 	"fmt"
+	"io"
+	"os"
 	"time"
 
+	"golang.org/x/term"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
@@ -42,6 +45,10 @@ type session struct {
 	streams        genericiooptions.IOStreams
 	now            func() time.Time
 	pollInterval   time.Duration
+	// progress is standard error when it is a terminal, where the wait for a list shows its
+	// progress; nil otherwise.
+	progress      io.Writer
+	progressShown bool
 }
 
 // newScheme knows the core types and the revocation kinds.
@@ -87,7 +94,16 @@ func (d *dependencies) session() (*session, error) {
 		streams:        d.streams,
 		now:            time.Now,
 		pollInterval:   pollInterval,
+		progress:       terminal(d.streams.ErrOut),
 	}, nil
+}
+
+// terminal is w when it is a terminal, nil otherwise.
+func terminal(w io.Writer) io.Writer {
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) { //nolint:gosec // a file descriptor fits an int
+		return w
+	}
+	return nil
 }
 
 // warnf prints a warning the way kubectl does.

@@ -32,7 +32,10 @@ type secretKind struct {
 	command string
 	noun    string
 	// spaces says a value may hold spaces: one line such as "Authorization: ApiKey <encoded>".
-	spaces               bool
+	spaces bool
+	// list says the value is a list of tokens, one per line, kept as given for the operator to
+	// parse, after the same checks (checkTokenList).
+	list                 bool
 	short, long, example string
 	// newRevocation returns an empty revocation, and how to point it at the Secret.
 	newRevocation func() (revocation, func(ref *securityv1alpha1.SecretKeySelector))
@@ -50,18 +53,16 @@ var (
 		short:   "Revoke one token, read from standard input or a file",
 		long:    fmt.Sprintf(tokenLong, "token", "`{\"token\": ...}`"),
 		example: fmt.Sprintf(tokenExample, "token", tokenName),
-		newRevocation: func() (revocation, func(*securityv1alpha1.SecretKeySelector)) {
-			rev := &securityv1alpha1.TokenRevocation{}
-			return rev, func(ref *securityv1alpha1.SecretKeySelector) { rev.Spec.TokenSecretRef = ref }
-		}}
+		newRevocation: referredBy(func(spec *securityv1alpha1.TokenRevocationSpec, ref *securityv1alpha1.SecretKeySelector) {
+			spec.TokenSecretRef = ref
+		})}
 	refreshToken = secretKind{command: refreshTokenName, noun: "refresh token",
 		short:   "Revoke one refresh token, read from standard input or a file",
 		long:    fmt.Sprintf(tokenLong, "refresh token", "`{\"refresh_token\": ...}`"),
 		example: fmt.Sprintf(tokenExample, "refresh token", refreshTokenName),
-		newRevocation: func() (revocation, func(*securityv1alpha1.SecretKeySelector)) {
-			rev := &securityv1alpha1.TokenRevocation{}
-			return rev, func(ref *securityv1alpha1.SecretKeySelector) { rev.Spec.RefreshTokenSecretRef = ref }
-		}}
+		newRevocation: referredBy(func(spec *securityv1alpha1.TokenRevocationSpec, ref *securityv1alpha1.SecretKeySelector) {
+			spec.RefreshTokenSecretRef = ref
+		})}
 )
 
 const tokenLong = `Revoke one Elasticsearch %[1]s (Elasticsearch's invalidate-token API, %[2]s).
@@ -93,7 +94,7 @@ func newSecretCommand(deps *dependencies, kind secretKind) *cobra.Command {
 	opts := &revocationOptions{}
 	var fromFile string
 	cmd := &cobra.Command{
-		Use:     kind.command + " [--from-file=PATH] [--reason=TEXT] [--elasticsearch=secret/NAME|eck/NAME[.NAMESPACE]]",
+		Use:     kind.command + " " + kind.input() + " [--reason=TEXT] [--elasticsearch=secret/NAME|eck/NAME[.NAMESPACE]]",
 		Short:   kind.short,
 		Long:    kind.long,
 		Example: kind.example,
@@ -113,7 +114,28 @@ func newSecretCommand(deps *dependencies, kind secretKind) *cobra.Command {
 	}
 	opts.addFlags(cmd)
 	cmd.Flags().StringVarP(&fromFile, "from-file", "f", "", "Read the "+kind.noun+" from this file (\"-\": standard input).")
+
 	return cmd
+}
+
+// referredBy is the newRevocation of a kind revoked by a TokenRevocation: refer sets the field of
+// its spec that refers to the Secret.
+func referredBy(
+	refer func(*securityv1alpha1.TokenRevocationSpec, *securityv1alpha1.SecretKeySelector),
+) func() (revocation, func(*securityv1alpha1.SecretKeySelector)) {
+	return func() (revocation, func(*securityv1alpha1.SecretKeySelector)) {
+		rev := &securityv1alpha1.TokenRevocation{}
+		return rev, func(ref *securityv1alpha1.SecretKeySelector) { refer(&rev.Spec, ref) }
+	}
+}
+
+// input is how the command's usage says the value is given: a list comes from a file or a pipe,
+// never from a terminal, where it would be echoed.
+func (kind secretKind) input() string {
+	if kind.list {
+		return "(--from-file=PATH | < PATH)"
+	}
+	return "[--from-file=PATH]"
 }
 
 // secretRevocation is the Secret holding value, under the key kind.command, and the revocation

@@ -62,11 +62,13 @@ func (s *session) waitForOutcome(ctx context.Context, rev revocation, timeout ti
 		if rev.GetProgress().Phase.IsTerminal() {
 			return true, nil
 		}
+		s.showProgress(rev)
 		if !time.Now().Before(deadline) {
 			return false, errTimedOut
 		}
 		return false, nil
 	})
+	s.clearProgress()
 	switch {
 	case errors.Is(err, errTimedOut):
 		return outcomeTimedOut, nil
@@ -111,4 +113,24 @@ func (s *session) print(rev revocation, result outcome, opts *runOptions) error 
 	}
 	_, err := fmt.Fprintln(s.streams.Out, summary(rev, result, opts.timeout))
 	return err
+}
+
+// showProgress rewrites, on a terminal, the line saying how many of a list's tokens are processed,
+// so that the summary that follows stays one line of its own.
+func (s *session) showProgress(rev revocation) {
+	list := listStatus(rev)
+	if s.progress == nil || list == nil || list.TokenCount == nil {
+		return
+	}
+	_, _ = fmt.Fprintf(s.progress, "\r\033[K%s: %d of %d listed tokens processed", phaseOrPending(rev),
+		value(list.ProcessedTokens), *list.TokenCount)
+	s.progressShown = true
+}
+
+// clearProgress erases the progress line, if one was shown.
+func (s *session) clearProgress() {
+	if s.progressShown {
+		_, _ = fmt.Fprint(s.progress, "\r\033[K")
+		s.progressShown = false
+	}
 }

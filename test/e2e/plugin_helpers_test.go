@@ -26,6 +26,8 @@ import (
 	"sync"
 	"testing"
 
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
 	"github.com/esrevoke/token-revocation-operator/test/localenv"
 )
 
@@ -40,6 +42,28 @@ type pluginCLI struct {
 
 	mu     sync.Mutex
 	output strings.Builder // every run's standard output and error, for the leak search
+}
+
+// pluginEnv is a local environment (API server, webhook, manager, emulator) with the plugin built
+// for the real kubectl, and a namespace to work in.
+type pluginEnv struct {
+	env  *localenv.Env
+	logs *localenv.SyncBuffer
+	c    client.Client
+	cli  *pluginCLI
+	// ns is -n and the namespace, for the plugin's arguments.
+	ns []string
+}
+
+// startPluginEnv starts a local environment with opts, builds the plugin, and creates namespace.
+func startPluginEnv(t *testing.T, opts localenv.Options, namespace string) pluginEnv {
+	t.Helper()
+	env, logs := startLocalEnv(t, opts)
+	p := pluginEnv{env: env, logs: logs, c: kubeClient(t, env), cli: newPluginCLI(t, env), ns: []string{"-n", namespace}}
+	if out, err := env.Kubectl("create", "namespace", namespace); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	return p
 }
 
 // pluginResult is one run of the plugin.
@@ -102,7 +126,7 @@ func (p *pluginCLI) run(t *testing.T, stdin string, args ...string) pluginResult
 }
 
 // pluginCommands are the plugin's commands, which a log may name.
-var pluginCommands = map[string]bool{"token": true, "refresh-token": true, "user": true, "realm": true, "api-key": true,
+var pluginCommands = map[string]bool{"token": true, "refresh-token": true, "tokens": true, "refresh-tokens": true, "user": true, "realm": true, "api-key": true,
 	"api-keys": true, "list": true, "retry": true}
 
 // allOutput is everything every run printed.

@@ -48,7 +48,7 @@ const (
 // the webhook, the manager binary and the emulator: every command, its exit codes, its refusals,
 // and a search of everything it printed and the manager logged for the tokens it was given.
 func TestPluginRevokesTokensWithTheRealKubectlAndLeaksNothing(t *testing.T) {
-	env, logs := startLocalEnv(t, localenv.Options{
+	p := startPluginEnv(t, localenv.Options{
 		Username: "elastic", Password: pluginOperatorPassword,
 		EmulatorArgs: []string{
 			"--user", "myuser:plugin-myuser-password:saml1", "--user", "carol:plugin-carol-password", "--user", "dave:plugin-dave-password:ldap1",
@@ -56,13 +56,8 @@ func TestPluginRevokesTokensWithTheRealKubectlAndLeaksNothing(t *testing.T) {
 			"--import-token", "carol:" + pluginCarolToken + ":", "--import-token", "dave:" + pluginDaveToken + ":",
 		},
 		ManagerArgs: []string{"--retry-base-delay=100ms"},
-	})
-	c := kubeClient(t, env)
-	cli := newPluginCLI(t, env)
-	if out, err := env.Kubectl("create", "namespace", pluginNamespace); err != nil {
-		t.Fatalf("%v\n%s", err, out)
-	}
-	ns := []string{"-n", pluginNamespace}
+	}, pluginNamespace)
+	env, logs, c, cli, ns := p.env, p.logs, p.c, p.cli, p.ns
 
 	t.Run("token, from standard input: Revoked, exit 0, the Secret owned by the revocation", func(t *testing.T) {
 		g := NewWithT(t)
@@ -276,18 +271,13 @@ func countRevocationObjects(g Gomega, c client.Client, revs client.ObjectList) [
 // its header, revoked from standard input; the rest of its owner's keys; a Failed revocation
 // retried; list showing both kinds; and neither the encoded key nor its secret part printed or logged.
 func TestPluginRevokesALeakedAPIKeyAndAUsersKeysAndLeaksNothing(t *testing.T) {
-	env, logs := startLocalEnv(t, localenv.Options{
+	const namespace = "plugin-api-keys"
+	p := startPluginEnv(t, localenv.Options{
 		Username: "elastic", Password: pluginOperatorPassword,
 		EmulatorArgs: []string{"--user", "myuser:" + apiKeyUserPassword + ":saml1"},
 		ManagerArgs:  []string{"--retry-base-delay=100ms"},
-	})
-	c := kubeClient(t, env)
-	cli := newPluginCLI(t, env)
-	const namespace = "plugin-api-keys"
-	if out, err := env.Kubectl("create", "namespace", namespace); err != nil {
-		t.Fatalf("%v\n%s", err, out)
-	}
-	ns := []string{"-n", namespace}
+	}, namespace)
+	env, logs, c, cli, ns := p.env, p.logs, p.c, p.cli, p.ns
 	leaked := createAPIKey(t, env.ElasticsearchURL, "ci-pipeline")
 	other := createAPIKey(t, env.ElasticsearchURL, "laptop")
 	unsupported := createAPIKey(t, env.ElasticsearchURL, "old-cluster")
