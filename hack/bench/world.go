@@ -83,6 +83,7 @@ func newWorld(ctx context.Context, cfg config, k int, withoutManager bool) (*wor
 	w.env, err = localenv.Start(ctx, localenv.Options{
 		Root: ".", ElasticsearchURL: w.esServer.URL, Username: operatorUser, Password: operatorPassword,
 		ManagerArgs: []string{fmt.Sprintf("--max-concurrent-reconciles=%d", cfg.concurrency),
+			fmt.Sprintf("--max-calls-per-target=%d", cfg.callsPerTarget),
 			"--metrics-secure=false", fmt.Sprintf("--metrics-bind-address=127.0.0.1:%d", port)},
 		NoManager: withoutManager, Log: w.log,
 	})
