@@ -59,6 +59,14 @@ func (m *callMeter) wrap(h http.Handler) http.Handler {
 	})
 }
 
+// reset forgets the calls metered so far; calls still in flight count from now on.
+func (m *callMeter) reset() {
+	m.maxInFlight.Store(m.inFlight.Load())
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.first, m.last = time.Time{}, time.Time{}
+}
+
 // span is when the first metered call began and the last was answered (zero if none was made).
 func (m *callMeter) span() (first, last time.Time) {
 	m.mu.Lock()
