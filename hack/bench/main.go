@@ -17,7 +17,9 @@ limitations under the License.
 // Command bench measures the operator beside a direct client: a local API server, an Elasticsearch
 // emulator answering every call after a fixed latency, and the manager binary; K TokenRevocations,
 // each revoking a distinct token, then the same K invalidations made directly with the Go client
-// at the same concurrency. Run it with `make bench`; it prints what it measured, side by side.
+// at the same concurrency. Then the list path: one TokenRevocation naming the K tokens in one
+// Secret, beside the direct client at the list path's concurrency. Run it with `make bench`; it
+// prints what it measured, side by side.
 package main
 
 import (
@@ -32,6 +34,8 @@ import (
 
 	"github.com/go-logr/logr"
 	logf "sigs.k8s.io/controller-runtime/pkg/log"
+
+	"github.com/esrevoke/token-revocation-operator/controllers"
 )
 
 // config is the benchmark's command line.
@@ -41,6 +45,17 @@ type config struct {
 	concurrency int
 	creators    int
 	timeout     time.Duration
+
+	// callsPerTarget is the manager's --max-calls-per-target; listConcurrency is the list path's
+	// calls in flight per revocation (a constant of the controller, mirrored here).
+	callsPerTarget, listConcurrency int
+	listOnly                        bool
+}
+
+// listDirectConcurrency is the list path's effective concurrency, at which the direct client is
+// measured beside it: its calls per revocation, within the per-target limit.
+func (c config) listDirectConcurrency() int {
+	return min(c.listConcurrency, c.callsPerTarget)
 }
 
 func main() {
@@ -65,6 +80,12 @@ func parseFlags() (config, error) {
 		"the manager's --max-concurrent-reconciles, and the direct client's number of workers")
 	flag.IntVar(&cfg.creators, "creators", 16, "goroutines creating TokenRevocations in the burst")
 	flag.DurationVar(&cfg.timeout, "timeout", 15*time.Minute, "the longest a run may take")
+	flag.IntVar(&cfg.callsPerTarget, "max-calls-per-target", controllers.DefaultCallsPerTarget,
+		"the manager's --max-calls-per-target")
+	flag.IntVar(&cfg.listConcurrency, "list-concurrency", 16,
+		"the list path's calls in flight per revocation, as the controller has it (listConcurrency): "+
+			"with --max-calls-per-target, it sets the direct client's workers beside the list path")
+	flag.BoolVar(&cfg.listOnly, "list-only", false, "measure only the list path and its direct client")
 	flag.Parse()
 	for _, s := range strings.Split(*sizes, ",") {
 		k, err := strconv.Atoi(strings.TrimSpace(s))
@@ -73,6 +94,9 @@ func parseFlags() (config, error) {
 		}
 		cfg.sizes = append(cfg.sizes, k)
 	}
+	if cfg.callsPerTarget < 1 || cfg.listConcurrency < 1 {
+		return cfg, fmt.Errorf("-max-calls-per-target and -list-concurrency want positive numbers")
+	}
 	return cfg, nil
 }
 
@@ -80,6 +104,8 @@ func parseFlags() (config, error) {
 func run(ctx context.Context, cfg config) error {
 	fmt.Printf("Benchmark: latency %s per Elasticsearch call, concurrency %d, %d creators, %d CPUs\n",
 		cfg.latency, cfg.concurrency, cfg.creators, runtime.NumCPU())
+	fmt.Printf("List path: %d calls in flight per revocation, at most %d per target: direct client beside it with %d workers\n",
+		cfg.listConcurrency, cfg.callsPerTarget, cfg.listDirectConcurrency())
 	var all []result
 	for _, k := range cfg.sizes {
 		ctx, cancel := context.WithTimeout(ctx, cfg.timeout)
@@ -95,21 +121,44 @@ func run(ctx context.Context, cfg config) error {
 	return nil
 }
 
-// measure runs the four measurements of one size.
+// measure runs the measurements of one size: the four of single-token revocations (unless
+// -list-only), then the list path's.
 func measure(ctx context.Context, cfg config, k int) (result, error) {
-	r := result{k: k}
+	r := result{k: k, listOnly: cfg.listOnly}
 	var err error
-	if r.burst, err = measureBurst(ctx, cfg, k); err != nil {
-		return r, fmt.Errorf("operator burst: %w", err)
+	if !cfg.listOnly {
+		if err = measureSingle(ctx, cfg, k, &r); err != nil {
+			return r, err
+		}
 	}
-	if r.reconcile, err = measureReconcilePhase(ctx, cfg, k); err != nil {
-		return r, fmt.Errorf("operator reconcile phase: %w", err)
+	if r.list, err = measureList(ctx, cfg, k); err != nil {
+		return r, fmt.Errorf("list path: %w", err)
 	}
-	if r.direct, err = measureDirect(ctx, cfg, k); err != nil {
-		return r, fmt.Errorf("direct client: %w", err)
-	}
-	if r.ceiling, err = measureCeiling(ctx, cfg, k); err != nil {
-		return r, fmt.Errorf("API server alone: %w", err)
+	if r.listDirect, err = measureDirect(ctx, cfg.withConcurrency(cfg.listDirectConcurrency()), k); err != nil {
+		return r, fmt.Errorf("direct client beside the list path: %w", err)
 	}
 	return r, nil
+}
+
+func (c config) withConcurrency(n int) config {
+	c.concurrency = n
+	return c
+}
+
+// measureSingle runs the four measurements of k single-token revocations.
+func measureSingle(ctx context.Context, cfg config, k int, r *result) error {
+	var err error
+	if r.burst, err = measureBurst(ctx, cfg, k); err != nil {
+		return fmt.Errorf("operator burst: %w", err)
+	}
+	if r.reconcile, err = measureReconcilePhase(ctx, cfg, k); err != nil {
+		return fmt.Errorf("operator reconcile phase: %w", err)
+	}
+	if r.direct, err = measureDirect(ctx, cfg, k); err != nil {
+		return fmt.Errorf("direct client: %w", err)
+	}
+	if r.ceiling, err = measureCeiling(ctx, cfg, k); err != nil {
+		return fmt.Errorf("API server alone: %w", err)
+	}
+	return nil
 }

@@ -109,16 +109,20 @@ func measureReconcilePhase(ctx context.Context, cfg config, k int) (reconcileRes
 }
 
 // newWorldWithRevocations starts a world without a manager and creates its k revocations.
-// Without a manager nothing serves the webhook, which fails closed: these runs time reconciling
-// or writing, not admission, so they do without the webhook (the CRD's rules still apply).
+// Without a manager nothing serves the webhooks, which fail closed: these runs time reconciling
+// or writing, not admission, so they do without the webhooks (the CRD's rules still apply). A
+// revocation the mutating webhook did not sign has no verified requester, which an inline token
+// does not need.
 func newWorldWithRevocations(ctx context.Context, cfg config, k int) (*world, error) {
 	w, err := newWorld(ctx, cfg, k, true)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := w.env.Kubectl("delete", "validatingwebhookconfiguration", "--all"); err != nil {
-		w.stop()
-		return nil, err
+	for _, kind := range []string{"validatingwebhookconfiguration", "mutatingwebhookconfiguration"} {
+		if _, err := w.env.Kubectl("delete", kind, "--all"); err != nil {
+			w.stop()
+			return nil, err
+		}
 	}
 	if _, err := w.createAll(ctx, cfg.creators); err != nil {
 		w.stop()

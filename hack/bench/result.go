@@ -28,13 +28,24 @@ type result struct {
 	reconcile reconcileResult
 	direct    directResult
 	ceiling   ceilingResult
+
+	listOnly   bool // the four measurements above were not made
+	list       listResult
+	listDirect directResult // the direct client at the list path's concurrency
 }
 
 const mib = 1 << 20
 
 func (r result) print() {
-	b := r.burst
 	fmt.Printf("\nK = %d\n", r.k)
+	if !r.listOnly {
+		r.printSingle()
+	}
+	r.printList()
+}
+
+func (r result) printSingle() {
+	b := r.burst
 	fmt.Println("  operator, burst (the manager runs while the revocations are created):")
 	fmt.Printf("    first create -> last Ready      %s\n", round(b.firstCreateToLastReady))
 	fmt.Printf("    last create -> last Ready       %s\n", round(b.lastCreateToLastReady))
@@ -54,6 +65,29 @@ func (r result) print() {
 	fmt.Printf("  ratio operator/API server alone   %.2f\n", r.reconcile.revocationsPerSecond/r.ceiling.revocationsPerSecond)
 }
 
+func (r result) printList() {
+	l := r.list
+	fmt.Println("  list path (one TokenRevocation naming the K tokens in one Secret; the manager runs):")
+	fmt.Printf("    create -> Revoked               %s (before the first call %s, calling %s, after the last answer %s)\n",
+		round(l.wall), round(l.beforeCalls), round(l.calling), round(l.afterCalls))
+	calling := 0.0
+	if l.calling > 0 {
+		calling = float64(r.k) / l.calling.Seconds()
+	}
+	fmt.Printf("    tokens/s                        %.0f (%.0f while calling)\n", l.tokensPerSecond, calling)
+	fmt.Printf("    Elasticsearch calls/token       %.2f (at most %d in flight)\n", l.esCallsPerToken, l.maxInFlight)
+	fmt.Printf("    API-server writes               %.0f in %.1f s: %.0f status patches + %.0f events "+
+		"(+ %.0f other TokenRevocation writes, its create included)\n",
+		l.writes.statusPatches+l.writes.events, l.wall.Seconds(), l.writes.statusPatches, l.writes.events,
+		l.writes.otherRevocationWrites)
+	fmt.Printf("    manager heap in use / RSS       %.1f MiB / %.1f MiB (peak %.1f MiB / %.1f MiB, RSS high-water mark %.1f MiB)\n",
+		l.manager.heapInUse/mib, l.manager.rss/mib, l.peakHeapInUse/mib, l.peakRSS/mib, l.rssHighWaterMark/mib)
+	fmt.Printf("    status                          %s\n", l.summary())
+	fmt.Println("  direct client, the list path's concurrency and same latency:")
+	fmt.Printf("    tokens/s                        %.0f (%s)\n", r.listDirect.revocationsPerSecond, round(r.listDirect.elapsed))
+	fmt.Printf("  ratio list/direct                 %.2f\n", l.tokensPerSecond/r.listDirect.revocationsPerSecond)
+}
+
 // printGrowth compares the last size with the first: linear growth keeps time and memory per
 // revocation flat.
 func printGrowth(all []result) {
@@ -63,6 +97,18 @@ func printGrowth(all []result) {
 	first, last := all[0], all[len(all)-1]
 	size := float64(last.k) / float64(first.k)
 	fmt.Printf("\nGrowth from K=%d to K=%d (x%.0f; linear growth gives x%.0f):\n", first.k, last.k, size, size)
+	if !last.listOnly {
+		printSingleGrowth(first, last)
+	}
+	fmt.Printf("  list create -> Revoked            x%.1f\n", last.list.wall.Seconds()/first.list.wall.Seconds())
+	fmt.Printf("  list API-server writes            x%.1f\n", last.list.writes.total()/first.list.writes.total())
+	fmt.Printf("  list manager peak heap in use     x%.1f\n", last.list.peakHeapInUse/first.list.peakHeapInUse)
+	fmt.Printf("  list manager RSS high-water mark  x%.1f (%.0f bytes more per token)\n",
+		last.list.rssHighWaterMark/first.list.rssHighWaterMark,
+		(last.list.rssHighWaterMark-first.list.rssHighWaterMark)/float64(last.k-first.k))
+}
+
+func printSingleGrowth(first, last result) {
 	fmt.Printf("  first create -> last Ready        x%.1f\n",
 		last.burst.firstCreateToLastReady.Seconds()/first.burst.firstCreateToLastReady.Seconds())
 	fmt.Printf("  reconcile phase time              x%.1f\n", last.reconcile.elapsed.Seconds()/first.reconcile.elapsed.Seconds())

@@ -53,6 +53,7 @@ type world struct {
 	env        *localenv.Env
 	es         *esemulator.Emulator
 	esServer   *httptest.Server
+	calls      *callMeter
 	client     client.WithWatch
 	tokens     []string
 	metricsURL string
@@ -61,7 +62,7 @@ type world struct {
 
 // newWorld starts an API server, an emulator holding k tokens, and (unless withoutManager) the manager.
 func newWorld(ctx context.Context, cfg config, k int, withoutManager bool) (*world, error) {
-	w := &world{es: esemulator.New(esemulator.WithLatency(cfg.latency))}
+	w := &world{es: esemulator.New(esemulator.WithLatency(cfg.latency)), calls: &callMeter{}}
 	w.es.AddUser(operatorUser, operatorPassword, "")
 	for range k {
 		pair, err := w.es.MintPasswordToken(operatorUser)
@@ -70,7 +71,7 @@ func newWorld(ctx context.Context, cfg config, k int, withoutManager bool) (*wor
 		}
 		w.tokens = append(w.tokens, pair.AccessToken)
 	}
-	w.esServer = httptest.NewServer(w.es)
+	w.esServer = httptest.NewServer(w.calls.wrap(w.es))
 	port, err := freePort()
 	if err != nil {
 		return nil, err
@@ -82,6 +83,7 @@ func newWorld(ctx context.Context, cfg config, k int, withoutManager bool) (*wor
 	w.env, err = localenv.Start(ctx, localenv.Options{
 		Root: ".", ElasticsearchURL: w.esServer.URL, Username: operatorUser, Password: operatorPassword,
 		ManagerArgs: []string{fmt.Sprintf("--max-concurrent-reconciles=%d", cfg.concurrency),
+			fmt.Sprintf("--max-calls-per-target=%d", cfg.callsPerTarget),
 			"--metrics-secure=false", fmt.Sprintf("--metrics-bind-address=127.0.0.1:%d", port)},
 		NoManager: withoutManager, Log: w.log,
 	})
@@ -139,24 +141,55 @@ func (w *world) revocation(i int) *securityv1alpha1.TokenRevocation {
 
 // writes counts the API server's writes so far: status patches of TokenRevocations, and events.
 func (w *world) writes() (statusPatches, events float64, err error) {
+	c, err := w.writeCounts()
+	return c.statusPatches, c.events, err
+}
+
+// writeCounts are the API server's writes so far for TokenRevocations: status patches, events,
+// and every other write of a TokenRevocation or its status (creates, updates, finalizer patches).
+type writeCounts struct {
+	statusPatches, events, otherRevocationWrites float64
+}
+
+func (w *world) writeCounts() (writeCounts, error) {
+	var c writeCounts
 	out, err := w.env.Kubectl("get", "--raw", "/metrics")
 	if err != nil {
-		return 0, 0, err
+		return c, err
 	}
 	families, err := parseMetrics(out)
 	if err != nil {
-		return 0, 0, err
+		return c, err
 	}
 	for _, m := range families["apiserver_request_total"].GetMetric() {
 		labels := labelMap(m)
 		switch {
-		case labels["resource"] == "tokenrevocations" && labels["subresource"] == "status" && labels["verb"] == "PATCH":
-			statusPatches += m.GetCounter().GetValue()
-		case labels["resource"] == "events" && (labels["verb"] == "POST" || labels["verb"] == "PATCH"):
-			events += m.GetCounter().GetValue()
+		case labels["resource"] == "tokenrevocations" && labels["subresource"] == "status" && labels["verb"] == http.MethodPatch:
+			c.statusPatches += m.GetCounter().GetValue()
+		case labels["resource"] == "events" && (labels["verb"] == http.MethodPost || labels["verb"] == http.MethodPatch):
+			c.events += m.GetCounter().GetValue()
+		case labels["resource"] == "tokenrevocations" && isWrite(labels["verb"]):
+			c.otherRevocationWrites += m.GetCounter().GetValue()
 		}
 	}
-	return statusPatches, events, nil
+	return c, nil
+}
+
+func isWrite(verb string) bool {
+	switch verb {
+	case http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, "DELETECOLLECTION", "APPLY":
+		return true
+	}
+	return false
+}
+
+func (c writeCounts) total() float64 {
+	return c.statusPatches + c.events + c.otherRevocationWrites
+}
+
+func (c writeCounts) minus(before writeCounts) writeCounts {
+	return writeCounts{c.statusPatches - before.statusPatches, c.events - before.events,
+		c.otherRevocationWrites - before.otherRevocationWrites}
 }
 
 // managerStats are read from the manager's own metrics.
