@@ -18,18 +18,12 @@ package v1alpha1
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	. "github.com/onsi/gomega"
-	corev1 "k8s.io/api/core/v1"
-	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/yaml"
 )
 
 // These tests act, as tokenrevocation_admission_test.go does for tokens, as the people who create
@@ -39,43 +33,8 @@ import (
 // admins may read, and binds the ApiKeyRevocation editor role of config/rbac (and nothing else) to
 // "mallory" and "alice" there; "alice" may also get "victim".
 func apiKeySecurityNamespace(t *testing.T, admin client.Client) string {
-	t.Helper()
-	g := NewWithT(t)
-	ctx := context.Background()
-	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{GenerateName: "akadmission-"}}
-	g.Expect(admin.Create(ctx, ns)).To(Succeed())
-	g.Expect(admin.Create(ctx, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "victim", Namespace: ns.Name},
-		StringData: map[string]string{"encoded": seedEncodedKey, "url": "https://attacker.example"}})).To(Succeed())
-
-	editor := apiKeyEditorRole(t)
-	editor.Name = "apikeyrevocation-editor-" + ns.Name
-	g.Expect(admin.Create(ctx, editor)).To(Succeed())
-	t.Cleanup(func() { _ = admin.Delete(ctx, editor) })
-	reader := &rbacv1.Role{ObjectMeta: metav1.ObjectMeta{Name: "read-victim", Namespace: ns.Name},
-		Rules: []rbacv1.PolicyRule{{APIGroups: []string{""}, Resources: []string{"secrets"}, Verbs: []string{"get"},
-			ResourceNames: []string{"victim"}}}}
-	g.Expect(admin.Create(ctx, reader)).To(Succeed())
-	bind := func(name, kind, role string, users ...string) {
-		binding := &rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns.Name},
-			RoleRef: rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: kind, Name: role}}
-		for _, user := range users {
-			binding.Subjects = append(binding.Subjects, rbacv1.Subject{Kind: rbacv1.UserKind, APIGroup: rbacv1.GroupName, Name: user})
-		}
-		g.Expect(admin.Create(ctx, binding)).To(Succeed())
-	}
-	bind("editors", "ClusterRole", editor.Name, "mallory", "alice")
-	bind("victim-readers", "Role", reader.Name, "alice")
-	return ns.Name
-}
-
-// apiKeyEditorRole reads the ApiKeyRevocation editor ClusterRole users are given.
-func apiKeyEditorRole(t *testing.T) *rbacv1.ClusterRole {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join("..", "..", "config", "rbac", "apikeyrevocation_editor_role.yaml"))
-	NewWithT(t).Expect(err).NotTo(HaveOccurred())
-	var role rbacv1.ClusterRole
-	NewWithT(t).Expect(yaml.Unmarshal(data, &role)).To(Succeed())
-	return &role
+	return namespaceWithEditors(t, admin, "apikeyrevocation",
+		map[string]string{"encoded": seedEncodedKey, "url": "https://attacker.example"})
 }
 
 func apiKeyIn(namespace string, spec ApiKeyRevocationSpec) *ApiKeyRevocation {

@@ -49,16 +49,24 @@ func asUser(t *testing.T, user string) client.Client {
 // securityNamespace makes a namespace with a Secret "victim" that only admins may read, and binds
 // the TokenRevocation editor role of config/rbac to "mallory" there; "alice" may also get "victim".
 func securityNamespace(t *testing.T, admin client.Client) string {
+	return namespaceWithEditors(t, admin, "tokenrevocation",
+		map[string]string{"token": "a-database-password", "url": "https://attacker.example"})
+}
+
+// namespaceWithEditors makes a namespace with a Secret "victim" holding data that only admins may
+// read, and binds the editor role of config/rbac/<kind>_editor_role.yaml (and nothing else) to
+// "mallory" and "alice" there; "alice" may also get "victim".
+func namespaceWithEditors(t *testing.T, admin client.Client, kind string, data map[string]string) string {
 	t.Helper()
 	g := NewWithT(t)
 	ctx := context.Background()
-	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{GenerateName: "admission-"}}
+	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{GenerateName: kind + "-admission-"}}
 	g.Expect(admin.Create(ctx, ns)).To(Succeed())
 	g.Expect(admin.Create(ctx, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "victim", Namespace: ns.Name},
-		StringData: map[string]string{"token": "a-database-password", "url": "https://attacker.example"}})).To(Succeed())
+		StringData: data})).To(Succeed())
 
-	editor := editorRole(t)
-	editor.Name = "tokenrevocation-editor-" + ns.Name
+	editor := editorRoleOf(t, kind)
+	editor.Name = kind + "-editor-" + ns.Name
 	g.Expect(admin.Create(ctx, editor)).To(Succeed())
 	t.Cleanup(func() { _ = admin.Delete(ctx, editor) })
 	reader := &rbacv1.Role{ObjectMeta: metav1.ObjectMeta{Name: "read-victim", Namespace: ns.Name},
@@ -78,10 +86,10 @@ func securityNamespace(t *testing.T, admin client.Client) string {
 	return ns.Name
 }
 
-// editorRole reads the TokenRevocation editor ClusterRole users are given.
-func editorRole(t *testing.T) *rbacv1.ClusterRole {
+// editorRoleOf reads the editor ClusterRole of a kind (config/rbac/<kind>_editor_role.yaml).
+func editorRoleOf(t *testing.T, kind string) *rbacv1.ClusterRole {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("..", "..", "config", "rbac", "tokenrevocation_editor_role.yaml"))
+	data, err := os.ReadFile(filepath.Join("..", "..", "config", "rbac", kind+"_editor_role.yaml"))
 	NewWithT(t).Expect(err).NotTo(HaveOccurred())
 	var role rbacv1.ClusterRole
 	NewWithT(t).Expect(yaml.Unmarshal(data, &role)).To(Succeed())
