@@ -161,12 +161,19 @@ func agreement(t *testing.T, c client.Client, spec TokenRevocationSpec) {
 	_, webhookErr := (&TokenRevocationValidator{}).ValidateCreate(context.Background(), newRevocation(sent))
 	// A dry run goes through the whole validation, CEL included, and stores nothing.
 	apiErr := c.Create(context.Background(), generated(sent), client.DryRunAll)
+	compareVerdicts(t, describeSpec(raw), webhookErr, apiErr)
+}
+
+// compareVerdicts fails the test when the webhook's verdict on a spec differs from the API
+// server's (CEL and schema), or when the API server failed otherwise than refusing it.
+func compareVerdicts(t *testing.T, described string, webhookErr, apiErr error) {
+	t.Helper()
 	if apiErr != nil && !apierrors.IsInvalid(apiErr) {
-		t.Fatalf("the API server failed on spec %s: %v", describeSpec(raw), apiErr)
+		t.Fatalf("the API server failed on spec %s: %v", described, apiErr)
 	}
 	if (webhookErr == nil) != (apiErr == nil) {
 		t.Errorf("the webhook and the CRD disagree on spec %s:\n  webhook: %s\n  API server (CEL and schema): %s",
-			describeSpec(raw), verdict(webhookErr), verdict(apiErr))
+			described, verdict(webhookErr), verdict(apiErr))
 	}
 }
 
