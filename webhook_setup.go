@@ -17,7 +17,6 @@ limitations under the License.
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"net/http"
@@ -123,7 +122,9 @@ func setupWebhook(mgr ctrl.Manager, f webhookFlags, key *installation.Key) (heal
 		}
 		return func(req *http.Request) error { return mgr.GetWebhookServer().StartedChecker()(req) }, register()
 	}
-	certsReady := make(chan struct{})
+	// The rotator says when it is ready too, but it looks at the mounted files with a backoff
+	// that grows to minutes (webhook_ready.go); certWaiter looks every second instead.
+	rotatorReady := make(chan struct{})
 	err := rotator.AddRotator(mgr, &rotator.CertRotator{
 		SecretKey:      types.NamespacedName{Namespace: namespace, Name: f.secretName},
 		CertDir:        f.certDir,
@@ -131,7 +132,7 @@ func setupWebhook(mgr ctrl.Manager, f webhookFlags, key *installation.Key) (heal
 		CAOrganization: "esrevoke.io",
 		DNSName:        fmt.Sprintf("%s.%s.svc", f.serviceName, namespace),
 		ExtraDNSNames:  f.dnsNames(namespace),
-		IsReady:        certsReady,
+		IsReady:        rotatorReady,
 		Webhooks: []rotator.WebhookInfo{
 			{Name: f.configName, Type: rotator.Validating},
 			{Name: f.mutatingConfigName, Type: rotator.Mutating},
@@ -143,20 +144,23 @@ func setupWebhook(mgr ctrl.Manager, f webhookFlags, key *installation.Key) (heal
 		return nil, fmt.Errorf("setting up webhook certificate rotation: %w", err)
 	}
 	// The webhook server reads its certificate when it starts: register it (which starts it)
-	// only once the rotator has written the certificate and the kubelet has mounted it.
-	go func() {
-		<-certsReady
-		if err := register(); err != nil {
-			setupLog.Error(err, "Failed to create webhook", "webhook", "TokenRevocation")
-			os.Exit(1)
-		}
-	}()
+	// only once the rotator has written the certificate, the kubelet has mounted it and the
+	// webhook configurations trust it.
+	waiter := &certWaiter{
+		check: webhookCertCheck{reader: mgr.GetAPIReader(), certDir: f.certDir,
+			validating: f.configName, mutating: f.mutatingConfigName},
+		register: register,
+		ready:    make(chan struct{}),
+	}
+	if err := mgr.Add(waiter); err != nil {
+		return nil, err
+	}
 	return func(req *http.Request) error {
 		select {
-		case <-certsReady:
+		case <-waiter.ready:
 			return mgr.GetWebhookServer().StartedChecker()(req)
 		default:
-			return errors.New("the webhook certificate is not ready yet")
+			return waiter.notReady()
 		}
 	}, nil
 }
