@@ -30,10 +30,12 @@ import (
 	"github.com/esrevoke/token-revocation-operator/internal/elasticsearch"
 )
 
-// How a list is revoked: calls in flight per revocation (under the per-target limit), how often
-// its progress is written, and how many failed tokens the status names.
+// ListConcurrency is how many calls a token list has in flight, under the per-target limit
+// (--max-calls-per-target). make bench sizes its direct client beside the list path with it.
+const ListConcurrency = 16
+
+// How often a list's progress is written, and how many failed tokens the status names.
 const (
-	listConcurrency    = 16
 	listProgressPeriod = time.Second
 	maxFailedTokens    = 20
 )
@@ -104,7 +106,7 @@ func (r *listRun) run(ctx context.Context) (answer, error) {
 	}
 }
 
-// start feeds the unsettled tokens to listConcurrency workers and returns their outcomes, closed
+// start feeds the unsettled tokens to ListConcurrency workers and returns their outcomes, closed
 // once every worker is done.
 func (r *listRun) start(ctx context.Context) <-chan tokenOutcome {
 	// The pending tokens are listed before the workers start: only the coordinator touches progress.
@@ -129,7 +131,7 @@ func (r *listRun) start(ctx context.Context) <-chan tokenOutcome {
 		}
 	}()
 	var workers sync.WaitGroup
-	for range listConcurrency {
+	for range ListConcurrency {
 		workers.Go(func() {
 			for i := range work {
 				outcomes <- r.call(ctx, i)

@@ -82,8 +82,8 @@ func parseFlags() (config, error) {
 	flag.DurationVar(&cfg.timeout, "timeout", 15*time.Minute, "the longest a run may take")
 	flag.IntVar(&cfg.callsPerTarget, "max-calls-per-target", controllers.DefaultCallsPerTarget,
 		"the manager's --max-calls-per-target")
-	flag.IntVar(&cfg.listConcurrency, "list-concurrency", 16,
-		"the list path's calls in flight per revocation, as the controller has it (listConcurrency): "+
+	flag.IntVar(&cfg.listConcurrency, "list-concurrency", controllers.ListConcurrency,
+		"the list path's calls in flight per revocation, as the controller has it (controllers.ListConcurrency): "+
 			"with --max-calls-per-target, it sets the direct client's workers beside the list path")
 	flag.BoolVar(&cfg.listOnly, "list-only", false, "measure only the list path and its direct client")
 	flag.Parse()
