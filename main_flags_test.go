@@ -80,3 +80,40 @@ func TestValidRateLimitsAreAccepted(t *testing.T) {
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(o.kubeAPIQPS).To(Equal(50.0))
 }
+
+func TestTheDefaultElasticsearchVersionComesFromTheFlagOrElseTheEnvironment(t *testing.T) {
+	t.Setenv("ELASTICSEARCH_URL", "https://es.example:9200")
+	t.Setenv("ELASTICSEARCH_USERNAME", "revoker")
+	t.Setenv("ELASTICSEARCH_PASSWORD", "revoker-password-5d1e")
+	tests := map[string]struct {
+		env  string
+		args []string
+		want string
+	}{
+		"neither: the version is learned from the answers": {want: ""},
+		"the environment alone":                            {env: "6.8.23", want: "6.8.23"},
+		"the flag, which wins over the environment":        {env: "6.8.23", args: []string{"--elasticsearch-version=7.10.2"}, want: "7.10.2"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			g := NewWithT(t)
+			t.Setenv("ELASTICSEARCH_VERSION", tc.env)
+			o, err := parse(tc.args...)
+			g.Expect(err).NotTo(HaveOccurred())
+			target, err := o.elasticsearch.target()
+			g.Expect(err).NotTo(HaveOccurred())
+			g.Expect(target.Version).To(Equal(tc.want))
+		})
+	}
+}
+
+func TestADefaultElasticsearchVersionThatIsNoVersionIsRefusedAtStartup(t *testing.T) {
+	g := NewWithT(t)
+	t.Setenv("ELASTICSEARCH_URL", "https://es.example:9200")
+	t.Setenv("ELASTICSEARCH_USERNAME", "revoker")
+	t.Setenv("ELASTICSEARCH_PASSWORD", "revoker-password-5d1e")
+	o, err := parse("--elasticsearch-version=5.6.16")
+	g.Expect(err).NotTo(HaveOccurred())
+	_, err = o.elasticsearch.target()
+	g.Expect(err).To(MatchError(ContainSubstring("version: is not an Elasticsearch version of 6.0 or later")))
+}

@@ -121,6 +121,7 @@ func TestAnECKElasticsearchResolvesToItsServiceCAAndElasticUser(t *testing.T) {
 	g.Expect(target.Username).To(Equal("elastic"))
 	g.Expect(target.Password).To(Equal("eck-elastic-password-8a9b"))
 	g.Expect(target.Timeout).To(Equal(7 * time.Second))
+	g.Expect(target.Version).To(Equal("8.19.7"), "spec.version tells how to call the cluster without asking it")
 }
 
 func TestAnECKElasticsearchWithoutTLSIsCalledOverHTTPWithTheSecretsCredentials(t *testing.T) {
