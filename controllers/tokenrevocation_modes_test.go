@@ -69,6 +69,22 @@ func TestRevokesOneInlineRefreshToken(t *testing.T) {
 	g.Expect(accessInvalidated).To(BeFalse())
 }
 
+// An inline token pasted with whitespace around it (a copied line, a YAML block scalar) is trimmed
+// like a Secret's value, instead of being sent as a token Elasticsearch does not know.
+func TestAnInlineTokenPastedWithSurroundingWhitespaceIsTrimmed(t *testing.T) {
+	g := NewWithT(t)
+	h := newHarness(t, nil)
+	pair := h.mint(esUser)
+
+	rev := h.waitFor(h.create(securityv1alpha1.TokenRevocationSpec{Token: str("  " + pair.AccessToken + " \n")}),
+		securityv1alpha1.PhaseRevoked, securityv1alpha1.ReasonRevoked)
+
+	g.Expect(*rev.Status.InvalidatedTokens).To(BeEquivalentTo(1))
+	g.Expect(rev.Status.TokenFingerprint).To(Equal(h.key.Fingerprint(pair.AccessToken)), "the token's fingerprint, not the pasted text's")
+	_, accessInvalidated, _ := h.es.TokenState(pair.AccessToken)
+	g.Expect(accessInvalidated).To(BeTrue())
+}
+
 func TestRevokesEveryTokenOfARealm(t *testing.T) {
 	g := NewWithT(t)
 	h := newHarness(t, nil)
