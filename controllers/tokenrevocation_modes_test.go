@@ -52,7 +52,11 @@ func TestRevokesOneAccessTokenFromASecret(t *testing.T) {
 	g.Expect(accessInvalidated).To(BeTrue())
 	g.Expect(refreshInvalidated).To(BeFalse(), "only the access token was named")
 	g.Expect(h.es.InvalidateCalls()).To(BeEquivalentTo(1))
-	h.expectEventReasons(rev, EventRevoked)
+	events := h.expectEventReasons(rev, EventRevoked)
+	g.Expect(events[0].Note).To(ContainSubstring("requested by "+rev.Annotations[securityv1alpha1.RequesterAnnotation]),
+		"the event names who asked")
+	g.Expect(h.logs.String()).To(ContainSubstring(`"requester":"`+rev.Annotations[securityv1alpha1.RequesterAnnotation]+`"`),
+		"and so does the audit log")
 }
 
 func TestRevokesOneInlineRefreshToken(t *testing.T) {
