@@ -57,6 +57,9 @@ func (o options) validate() error {
 	if o.watchNamespaces.err != nil {
 		problems = append(problems, o.watchNamespaces.err)
 	}
+	if _, err := o.installation.secretRef(); err != nil {
+		problems = append(problems, err)
+	}
 	if o.webhook.port < 1 || o.webhook.port > 65535 {
 		problems = append(problems, fmt.Errorf("--webhook-port must be a TCP port (1-65535), got %d", o.webhook.port))
 	}

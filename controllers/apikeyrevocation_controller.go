@@ -121,9 +121,15 @@ func (apiKeyKind) auditValues(rev *securityv1alpha1.ApiKeyRevocation) []any {
 }
 
 // auditIDs names the keys a revocation targets by id, for the audit log: ids are not secrets.
+// Ids from the spec are escaped like other spec text (admission refuses unsafe characters in
+// them, but older revocations may hold some).
 func auditIDs(rev *securityv1alpha1.ApiKeyRevocation) []string {
 	if rev.Status.EncodedKeyId != "" {
 		return []string{rev.Status.EncodedKeyId}
 	}
-	return rev.Spec.IDs
+	ids := make([]string, len(rev.Spec.IDs))
+	for i, id := range rev.Spec.IDs {
+		ids[i] = printable(id)
+	}
+	return ids
 }

@@ -129,6 +129,12 @@ func (r *revocationReconciler[T]) Reconcile(ctx context.Context, req ctrl.Reques
 	result, err := r.reconcileRevocation(ctx, rev, who, status, stopping)
 	if status.aborted {
 		// The write-ahead record failed: nothing was called, and nothing derived is kept.
+		if apierrors.IsNotFound(err) {
+			// Deleted since it was read, before its retry was made: nothing to call for, and no error.
+			r.ledger.forget(req.NamespacedName)
+			logf.FromContext(ctx).Info(r.kind.names().kind + " deleted before its retry; nothing was called")
+			return ctrl.Result{}, nil
+		}
 		return ctrl.Result{}, err
 	}
 	patchErr := status.patch(ctx, rev)

@@ -52,7 +52,11 @@ func TestRevokesOneAccessTokenFromASecret(t *testing.T) {
 	g.Expect(accessInvalidated).To(BeTrue())
 	g.Expect(refreshInvalidated).To(BeFalse(), "only the access token was named")
 	g.Expect(h.es.InvalidateCalls()).To(BeEquivalentTo(1))
-	h.expectEventReasons(rev, EventRevoked)
+	events := h.expectEventReasons(rev, EventRevoked)
+	g.Expect(events[0].Note).To(ContainSubstring("requested by "+rev.Annotations[securityv1alpha1.RequesterAnnotation]),
+		"the event names who asked")
+	g.Expect(h.logs.String()).To(ContainSubstring(`"requester":"`+rev.Annotations[securityv1alpha1.RequesterAnnotation]+`"`),
+		"and so does the audit log")
 }
 
 func TestRevokesOneInlineRefreshToken(t *testing.T) {
@@ -67,6 +71,22 @@ func TestRevokesOneInlineRefreshToken(t *testing.T) {
 	_, accessInvalidated, refreshInvalidated := h.es.TokenState(pair.RefreshToken)
 	g.Expect(refreshInvalidated).To(BeTrue())
 	g.Expect(accessInvalidated).To(BeFalse())
+}
+
+// An inline token pasted with whitespace around it (a copied line, a YAML block scalar) is trimmed
+// like a Secret's value, instead of being sent as a token Elasticsearch does not know.
+func TestAnInlineTokenPastedWithSurroundingWhitespaceIsTrimmed(t *testing.T) {
+	g := NewWithT(t)
+	h := newHarness(t, nil)
+	pair := h.mint(esUser)
+
+	rev := h.waitFor(h.create(securityv1alpha1.TokenRevocationSpec{Token: str("  " + pair.AccessToken + " \n")}),
+		securityv1alpha1.PhaseRevoked, securityv1alpha1.ReasonRevoked)
+
+	g.Expect(*rev.Status.InvalidatedTokens).To(BeEquivalentTo(1))
+	g.Expect(rev.Status.TokenFingerprint).To(Equal(h.key.Fingerprint(pair.AccessToken)), "the token's fingerprint, not the pasted text's")
+	_, accessInvalidated, _ := h.es.TokenState(pair.AccessToken)
+	g.Expect(accessInvalidated).To(BeTrue())
 }
 
 func TestRevokesEveryTokenOfARealm(t *testing.T) {

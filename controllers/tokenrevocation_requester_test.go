@@ -41,20 +41,31 @@ func signedRevocation(key *installation.Key, requester string, spec securityv1al
 	return rev
 }
 
+func signedApiKeyRevocation(key *installation.Key, requester string, spec securityv1alpha1.ApiKeyRevocationSpec) *securityv1alpha1.ApiKeyRevocation {
+	rev := &securityv1alpha1.ApiKeyRevocation{ObjectMeta: metav1.ObjectMeta{Name: "r", Namespace: "security"}, Spec: spec}
+	rev.Annotations = map[string]string{
+		securityv1alpha1.RequesterAnnotation:          requester,
+		securityv1alpha1.AdmissionSignatureAnnotation: key.Sign("security", requester, spec.SignedBytes()),
+	}
+	return rev
+}
+
 func TestOnlySecretsOfAVerifiedRequesterAreRead(t *testing.T) {
 	key, _, err := installation.RandomKey()
 	NewWithT(t).Expect(err).NotTo(HaveOccurred())
 	fromSecret := securityv1alpha1.TokenRevocationSpec{TokenSecretRef: ref("leaked", "token")}
+	leakedKey := securityv1alpha1.ApiKeyRevocationSpec{EncodedKeySecretRef: ref("leaked-key", "encoded")}
 
+	unsigned := "unknown (not admitted by the operator's webhook)"
 	tests := map[string]struct {
-		rev      *securityv1alpha1.TokenRevocation
+		rev      securityv1alpha1.Revocation
 		verified bool
 		who      string
 	}{
 		"a signed revocation naming a Secret": {rev: signedRevocation(key, "alice", fromSecret), verified: true, who: "alice"},
-		"a revocation naming no Secret needs no signature": {verified: true, who: "unknown (not admitted by the operator's webhook)",
+		"a revocation naming no Secret needs no signature": {verified: true, who: unsigned,
 			rev: &securityv1alpha1.TokenRevocation{Spec: securityv1alpha1.TokenRevocationSpec{Username: str("u")}}},
-		"an unsigned revocation naming a Secret": {who: "unknown (not admitted by the operator's webhook)",
+		"an unsigned revocation naming a Secret": {who: unsigned,
 			rev: &securityv1alpha1.TokenRevocation{Spec: fromSecret}},
 		"a forged requester": {who: "bob (unverified)", rev: func() *securityv1alpha1.TokenRevocation {
 			rev := signedRevocation(key, "alice", fromSecret)
@@ -75,6 +86,22 @@ func TestOnlySecretsOfAVerifiedRequesterAreRead(t *testing.T) {
 			rev.Spec.ElasticsearchRef = &securityv1alpha1.ElasticsearchRef{Name: str("quickstart")}
 			return rev
 		}()},
+		"an unsigned revocation naming a token list": {who: unsigned, rev: &securityv1alpha1.TokenRevocation{
+			Spec: securityv1alpha1.TokenRevocationSpec{TokenListSecretRef: ref("leaked-list", "tokens")}}},
+		"an unsigned revocation naming a refresh token list": {who: unsigned, rev: &securityv1alpha1.TokenRevocation{
+			Spec: securityv1alpha1.TokenRevocationSpec{RefreshTokenListSecretRef: ref("leaked-list", "tokens")}}},
+		"a signed ApiKeyRevocation naming a leaked key's Secret": {verified: true, who: "alice",
+			rev: signedApiKeyRevocation(key, "alice", leakedKey)},
+		"an unsigned ApiKeyRevocation naming a leaked key's Secret": {who: unsigned,
+			rev: &securityv1alpha1.ApiKeyRevocation{Spec: leakedKey}},
+		"an ApiKeyRevocation whose connection Secret was changed after admission": {who: "alice (unverified)",
+			rev: func() *securityv1alpha1.ApiKeyRevocation {
+				rev := signedApiKeyRevocation(key, "alice", securityv1alpha1.ApiKeyRevocationSpec{IDs: []string{"k1"}})
+				rev.Spec.ElasticsearchRef = &securityv1alpha1.ElasticsearchRef{SecretName: str("attacker-es")}
+				return rev
+			}()},
+		"an unsigned ApiKeyRevocation naming no Secret needs no signature": {verified: true, who: unsigned,
+			rev: &securityv1alpha1.ApiKeyRevocation{Spec: securityv1alpha1.ApiKeyRevocationSpec{IDs: []string{"k1"}}}},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -97,6 +124,8 @@ func TestPrintableEscapesWhatWouldForgeOrHideTerminalText(t *testing.T) {
 	g.Expect(printable("INC-1\nPhase: Revoked")).To(Equal(`INC-1\u{000A}Phase: Revoked`))
 	g.Expect(printable("\x1b[31mred")).To(Equal(`\u{001B}[31mred`))
 	g.Expect(printable("evil\u202etxt.exe")).To(Equal(`evil\u{202E}txt.exe`))
+	g.Expect(auditIDs(&securityv1alpha1.ApiKeyRevocation{Spec: securityv1alpha1.ApiKeyRevocationSpec{
+		IDs: []string{"key-1", "key\u202e2"}}})).To(Equal([]string{"key-1", `key\u{202E}2`}), "ids admitted before the rule, in the audit log")
 }
 
 // Without the webhooks (a cluster that installed only the CRD, whose CEL rules cannot see who asks),

@@ -72,13 +72,13 @@ func rules(schema apiextensionsv1.JSONSchemaProps) []string {
 	return out
 }
 
-func TestAPIKeyIDPatternRefusesWhitespaceAndControlCharactersOnly(t *testing.T) {
+func TestAPIKeyIDPatternRefusesWhitespaceControlAndBidiCharactersOnly(t *testing.T) {
 	g := NewWithT(t)
 	pattern := regexp.MustCompile(APIKeyIDPattern)
 	for _, id := range []string{seedAPIKeyID, "a", "key-0001", "dGhpcyBpcyBub3QgYW4=", "é", "日本", "a:b", "\u00a0"} {
 		g.Expect(pattern.MatchString(id)).To(BeTrue(), "%q is a valid id", id)
 	}
-	for _, id := range []string{"", " ", "a b", "a\tb", "a\n", "\x00", "a\u0085", "\x1b[2J"} {
+	for _, id := range []string{"", " ", "a b", "a\tb", "a\n", "\x00", "a\u0085", "\x1b[2J", "evil\u202etxt", "a\u2066b", "a\u200fb"} {
 		g.Expect(pattern.MatchString(id)).To(BeFalse(), "%q is not a valid id", id)
 	}
 }

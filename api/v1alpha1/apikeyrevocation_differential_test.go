@@ -122,10 +122,10 @@ func describeAPIKeySpec(raw []byte) string {
 	return describeSpec(out)
 }
 
-// Interesting ids: valid ones, blanks, whitespace and control characters, and lengths at and just
-// past the bound, in characters, with multi-byte characters too.
+// Interesting ids: valid ones, blanks, whitespace, control and bidirectional formatting characters,
+// and lengths at and just past the bound, in characters, with multi-byte characters too.
 var idValues = []string{seedAPIKeyID, "key-0001", "a", "é", "日本", "a:b", "dGhpcyBpcyBub3QgYW4=", "\u00a0", "\u200b",
-	"", " ", "a b", "a\tb", "\x00", "a\u0085", "\x1b[2J", "\u3000", strings.Repeat("k", 256), strings.Repeat("k", 257),
+	"", " ", "a b", "a\tb", "\x00", "a\u0085", "\x1b[2J", "a\u202eb", "\u2069", "\u3000", strings.Repeat("k", 256), strings.Repeat("k", 257),
 	strings.Repeat("é", 256), strings.Repeat("é", 257), "\xff"}
 
 // validAPIKeyShapes are the field sets Elasticsearch accepts (owner is drawn true for them).

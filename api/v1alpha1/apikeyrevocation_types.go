@@ -47,7 +47,7 @@ type ApiKeyRevocationSpec struct {
 	// +kubebuilder:validation:MaxItems=1000
 	// +kubebuilder:validation:items:MinLength=1
 	// +kubebuilder:validation:items:MaxLength=256
-	// +kubebuilder:validation:items:Pattern=`^[^\s\p{Cc}]+$`
+	// +kubebuilder:validation:items:Pattern=`^[^\s\p{Cc}\x{061C}\x{200E}\x{200F}\x{202A}-\x{202E}\x{2066}-\x{2069}]+$`
 	IDs []string `json:"ids,omitempty"`
 
 	// name invalidates the API keys of this name. Cannot be used with ids, realmName or username.

@@ -26,8 +26,10 @@ import (
 )
 
 // APIKeyIDPattern is the pattern of an API key id in spec.ids, the same as the CRD's: no
-// whitespace and no control characters. Elasticsearch's own ids are 20 URL-safe base64 characters.
-const APIKeyIDPattern = `^[^\s\p{Cc}]+$`
+// whitespace, and none of the control or bidirectional formatting characters of UnsafeTextPattern,
+// since ids are shown in messages, in kubectl and in the audit log. Elasticsearch's own ids are 20
+// URL-safe base64 characters.
+const APIKeyIDPattern = `^[^\s\p{Cc}\x{061C}\x{200E}\x{200F}\x{202A}-\x{202E}\x{2066}-\x{2069}]+$`
 
 // Bounds of spec.ids, the same as the CRD's markers.
 const (
@@ -70,7 +72,7 @@ func ValidateApiKeySpec(spec *ApiKeyRevocationSpec, path *field.Path) field.Erro
 }
 
 // validateAPIKeyIDs checks spec.ids: not empty when given, at most maxAPIKeyIDs distinct ids,
-// each bounded and free of whitespace and control characters.
+// each bounded and free of whitespace, control and bidirectional formatting characters.
 func validateAPIKeyIDs(ids []string, path *field.Path) field.ErrorList {
 	if ids == nil {
 		return nil
@@ -90,8 +92,8 @@ func validateAPIKeyIDs(ids []string, path *field.Path) field.ErrorList {
 		case utf8.RuneCountInString(id) > maxAPIKeyIDLength:
 			errs = append(errs, field.TooLong(path.Index(i), "", maxAPIKeyIDLength))
 		case !apiKeyIDRegexp.MatchString(id):
-			errs = append(errs, field.Invalid(path.Index(i), "", fmt.Sprintf("an id must match %s (no whitespace "+
-				"or control characters)", APIKeyIDPattern)))
+			errs = append(errs, field.Invalid(path.Index(i), "", fmt.Sprintf("an id must match %s (no whitespace, "+
+				"control or bidirectional formatting characters)", APIKeyIDPattern)))
 		case seen[id]:
 			errs = append(errs, field.Duplicate(path.Index(i), id))
 		}

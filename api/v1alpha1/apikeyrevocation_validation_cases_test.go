@@ -140,6 +140,7 @@ var apiKeySpecCases = []apiKeySpecCase{
 	{name: "an id with a tab is rejected", spec: ApiKeyRevocationSpec{IDs: []string{"a\tb"}}, mentions: []string{"spec.ids[0]"}},
 	{name: "an id with a NUL is rejected", spec: ApiKeyRevocationSpec{IDs: []string{"a\x00b"}}, mentions: []string{"spec.ids[0]"}},
 	{name: "an id with a C1 control character is rejected", spec: ApiKeyRevocationSpec{IDs: []string{"a\u0085b"}}, mentions: []string{"spec.ids[0]"}},
+	{name: "an id with a right-to-left override is rejected", spec: ApiKeyRevocationSpec{IDs: []string{"key\u202e1000"}}, mentions: []string{"spec.ids[0]"}},
 	{name: "an id of 257 characters is rejected", spec: ApiKeyRevocationSpec{IDs: []string{strings.Repeat("k", 257)}}, mentions: []string{"spec.ids[0]"}},
 	{name: "an id of 257 multi-byte characters is rejected", spec: ApiKeyRevocationSpec{IDs: []string{strings.Repeat("é", 257)}},
 		mentions: []string{"spec.ids[0]"}},

@@ -105,6 +105,12 @@ func TestAnEditorWithoutSecretRightsLearnsNothingAboutSecretsAndCannotUseThem(t 
 		"as the refresh token": func(s string) TokenRevocationSpec {
 			return TokenRevocationSpec{RefreshTokenSecretRef: secretRef(s, "token")}
 		},
+		"as a token list": func(s string) TokenRevocationSpec {
+			return TokenRevocationSpec{TokenListSecretRef: secretRef(s, "token")}
+		},
+		"as a refresh token list": func(s string) TokenRevocationSpec {
+			return TokenRevocationSpec{RefreshTokenListSecretRef: secretRef(s, "token")}
+		},
 		"as the connection Secret, to send a token to a server of mallory's": func(s string) TokenRevocationSpec {
 			return TokenRevocationSpec{Token: ptr(seedToken), ElasticsearchRef: &ElasticsearchRef{SecretName: ptr(s)}}
 		},
