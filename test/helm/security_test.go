@@ -97,6 +97,36 @@ func TestEveryRenderingHoldsTheSecurityProperties(t *testing.T) {
 	}
 }
 
+// allows says rules grant verb on the named object of a resource, as RBAC evaluates them.
+func allows(rules []rbacv1.PolicyRule, verb, group, resource, name string) bool {
+	for _, rule := range rules {
+		if slices.Contains(rule.Verbs, verb) && slices.Contains(rule.APIGroups, group) && slices.Contains(rule.Resources, resource) &&
+			(len(rule.ResourceNames) == 0 || slices.Contains(rule.ResourceNames, name)) {
+			return true
+		}
+	}
+	return false
+}
+
+// installationKeySecret is the Secret the manager keeps its installation key in, in its namespace.
+const installationKeySecret = "token-revocation-installation-key"
+
+// The manager reads its installation key at every start, and creates it at the first: whatever
+// the certificate provider and the scope, its namespace's RBAC lets it, or it cannot start.
+func TestEveryRenderingLetsTheManagerKeepItsInstallationKey(t *testing.T) {
+	for _, s := range scenarios {
+		t.Run(s.name, func(t *testing.T) {
+			g := NewWithT(t)
+			held := grants(g, mustRender(t, s.values))
+			inNamespace := append(slices.Clone(held[releaseNamespace]), held[""]...)
+			for _, verb := range []string{"get", "create"} {
+				g.Expect(allows(inNamespace, verb, "", "secrets", installationKeySecret)).To(BeTrue(),
+					"the manager may not %s Secret %s/%s", verb, releaseNamespace, installationKeySecret)
+			}
+		})
+	}
+}
+
 func checkPodIsRestricted(g Gomega, r rendering) {
 	deployments := r.ofKind("Deployment")
 	g.ExpectWithOffset(1, deployments).To(HaveLen(1))
