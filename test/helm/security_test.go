@@ -174,7 +174,9 @@ func TestTheScopedModeGrantsRolesInTheWatchedNamespacesOnly(t *testing.T) {
 	for _, namespace := range []string{"team-a", "team-b"} {
 		var role rbacv1.Role
 		decode(g, r.find("Role", "token-revocation-manager-role", namespace), &role)
-		g.Expect(role.Rules).To(ContainElement(HaveField("Resources", ContainElement("tokenrevocations"))))
+		for _, resource := range []string{"tokenrevocations", "apikeyrevocations", "secrets"} {
+			g.Expect(role.Rules).To(ContainElement(HaveField("Resources", ContainElement(resource))), "%s in %s", resource, namespace)
+		}
 		g.Expect(r.find("RoleBinding", "token-revocation-manager-rolebinding", namespace)).NotTo(BeNil())
 	}
 	g.Expect(r.find("ClusterRoleBinding", "token-revocation-manager-rolebinding", "")).To(BeNil())
