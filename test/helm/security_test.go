@@ -127,6 +127,31 @@ func TestEveryRenderingLetsTheManagerKeepItsInstallationKey(t *testing.T) {
 	}
 }
 
+// The responder role for the kubectl plugin is in every rendering, bound by nothing and aggregated
+// into nothing: it may read the Secrets of wherever an admin binds it, so only a RoleBinding made
+// on purpose grants it (and grants(), above, fails on any binding whose subject is not the manager).
+func TestTheResponderRoleIsShippedUnbound(t *testing.T) {
+	for _, s := range scenarios {
+		t.Run(s.name, func(t *testing.T) {
+			g := NewWithT(t)
+			r := mustRender(t, s.values)
+			var role rbacv1.ClusterRole
+			decode(g, r.find("ClusterRole", "token-revocation-responder-role", ""), &role)
+			g.Expect(role.AggregationRule).To(BeNil())
+			for label := range role.Labels {
+				g.Expect(label).NotTo(HavePrefix("rbac.authorization.k8s.io/aggregate-to-"))
+			}
+			for _, kind := range []string{"RoleBinding", "ClusterRoleBinding"} {
+				for _, obj := range r.ofKind(kind) {
+					var binding rbacv1.RoleBinding
+					decode(g, &obj, &binding)
+					g.Expect(binding.RoleRef.Name).NotTo(Equal(role.Name), "%s %s", kind, binding.Name)
+				}
+			}
+		})
+	}
+}
+
 func checkPodIsRestricted(g Gomega, r rendering) {
 	deployments := r.ofKind("Deployment")
 	g.ExpectWithOffset(1, deployments).To(HaveLen(1))
