@@ -26,6 +26,7 @@ import (
 	"github.com/spf13/cobra"
 
 	securityv1alpha1 "github.com/esrevoke/token-revocation-operator/api/v1alpha1"
+	"github.com/esrevoke/token-revocation-operator/internal/apikeyid"
 )
 
 // apiKeyName is the command that revokes a leaked API key, the key of the Secrets it creates and
@@ -39,7 +40,8 @@ The key is read from standard input (on a terminal: a prompt that does not show 
 lists. A value given as an argument is refused, and nothing is created. Give the key as you found
 it, on one line: the encoded value (base64 of "id:api_key"), "ApiKey <encoded>", a whole
 "Authorization: ApiKey <encoded>" header line, or "id:api_key". The plugin stores it as given;
-the operator reads the key's id from it and never sends, records or logs the secret part.
+the operator reads the key's id from it and never sends, records or logs the secret part. A value
+in none of these forms is refused, as the operator would refuse it, and nothing is created.
 
 The command creates a Secret holding the key, then an ApiKeyRevocation referring to it, then
 makes the Secret owned by the ApiKeyRevocation, so that deleting the revocation deletes the
@@ -58,7 +60,7 @@ const apiKeyExample = `  # Paste the key (or the header line it was found in) at
   # Revoke on an ECK-managed cluster, and print the record as YAML
   kubectl esrevoke api-key --from-file=leaked.txt --elasticsearch eck/quickstart -o yaml`
 
-var apiKey = secretKind{command: apiKeyName, noun: "API key", spaces: true,
+var apiKey = secretKind{command: apiKeyName, noun: "API key", spaces: true, check: checkAPIKey,
 	short:   "Revoke one leaked API key, read from standard input or a file",
 	long:    apiKeyLong,
 	example: apiKeyExample,
@@ -88,6 +90,18 @@ const apiKeysExample = `  # Every API key of a compromised account, in the realm
   # Keys by their ids (ids are not secrets), or by their name
   kubectl esrevoke api-keys --ids VuaCfGcBCdbkQm-e5aOx,dGhpcyBpcyBhbiBpZA --reason "INC-1241"
   kubectl esrevoke api-keys --key-name ci-pipeline --reason "INC-1241"`
+
+// checkAPIKey refuses a value the operator cannot read an API key's id from, as the operator
+// reads it (apikeyid.Of): created, its revocation would only wait, Pending (InvalidEncodedKey),
+// for a Secret nobody will fix, and the responder would learn it only at --timeout.
+func checkAPIKey(value, source string) error {
+	if _, err := apikeyid.Of(value); err != nil {
+		return fmt.Errorf("%s holds no API key the operator can read: give the encoded value (base64 of \"id:api_key\"), "+
+			"\"ApiKey <encoded>\", a whole \"Authorization: ApiKey <encoded>\" line or \"id:api_key\", on one line "+
+			"(the value is not shown); nothing was created", source)
+	}
+	return nil
+}
 
 // apiKeySelectors are the flags of `api-keys` that say which keys.
 type apiKeySelectors struct {

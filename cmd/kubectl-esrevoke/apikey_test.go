@@ -18,6 +18,8 @@ package main
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -86,6 +88,38 @@ func TestAPIKeyRefusesMoreThanOneLine(t *testing.T) {
 	g.Expect(h.connects).To(BeZero())
 	g.Expect(h.run("\n", "api-key")).To(Equal(exitFailed))
 	g.Expect(h.errOut.String()).To(ContainSubstring("no API key on standard input"))
+}
+
+// A value the operator could not read a key's id from would leave its revocation Pending
+// (InvalidEncodedKey) until --timeout, for a Secret nobody fixes: it is refused before anything is
+// created, without being quoted.
+func TestAPIKeyRefusesAValueTheOperatorCannotReadBeforeCreatingAnything(t *testing.T) {
+	for name, value := range map[string]string{
+		"garbled":         strings.ReplaceAll(leakedKeyEncoded, "=", "") + "!",
+		"a bare id":       leakedKeyID,
+		"the secret part": leakedKeySecret,
+		"a Bearer header": "Authorization: Bearer " + leakedKeyEncoded,
+		"no id":           ":" + leakedKeySecret,
+	} {
+		t.Run(name, func(t *testing.T) {
+			g := NewWithT(t)
+			h := newHarness(t, nil)
+			g.Expect(h.run(value+"\n", "api-key", "--reason", "INC-1240")).To(Equal(exitFailed))
+			g.Expect(h.errOut.String()).To(ContainSubstring("error: standard input holds no API key the operator can read: " +
+				`give the encoded value (base64 of "id:api_key")`))
+			g.Expect(h.errOut.String()).To(ContainSubstring("(the value is not shown); nothing was created"))
+			g.Expect(h.connects).To(BeZero(), "nothing is asked of the API server")
+			g.Expect(h.output()).NotTo(ContainSubstring(value))
+			g.Expect(h.output()).NotTo(ContainSubstring(leakedKeySecret))
+		})
+	}
+	g := NewWithT(t)
+	h := newHarness(t, nil)
+	path := filepath.Join(t.TempDir(), "leaked.txt")
+	g.Expect(os.WriteFile(path, []byte("not-a-key\n"), 0o600)).To(Succeed())
+	g.Expect(h.run("", "api-key", "--from-file", path)).To(Equal(exitFailed))
+	g.Expect(h.errOut.String()).To(ContainSubstring(path + " holds no API key the operator can read"))
+	g.Expect(h.connects).To(BeZero())
 }
 
 func TestTheAPIKeyCommandsExitAndSummarizeAsTheirRevocationEnded(t *testing.T) {

@@ -162,7 +162,8 @@ func TestReadSecretTakesOneValueFromStandardInputOrAFile(t *testing.T) {
 		"an empty file":                      {fromFile: file(""), wantErr: "no token on " + filepath.Join(dir, "fa")},
 		"standard input, however much blank": {stdin: " \t \n\n", wantErr: "no token"},
 		"the largest value a token could be": {stdin: strings.Repeat("a", maxSecretBytes), want: strings.Repeat("a", maxSecretBytes)},
-		"an API key's header line":           {stdin: "Authorization: ApiKey " + leaked + "\n", kind: &apiKey, want: "Authorization: ApiKey " + leaked},
+		"an API key's header line":           {stdin: "Authorization: ApiKey " + leakedKeyEncoded + "\n", kind: &apiKey, want: "Authorization: ApiKey " + leakedKeyEncoded},
+		"a token given as an API key":        {stdin: "Authorization: ApiKey " + leaked + "\n", kind: &apiKey, wantErr: "holds no API key the operator can read"},
 		"an API key on two lines":            {stdin: "ApiKey\n" + leaked, kind: &apiKey, wantErr: "holds more than one value: give exactly one API key"},
 		"no API key":                         {stdin: " \t\n", kind: &apiKey, wantErr: "no API key on standard input"},
 	}

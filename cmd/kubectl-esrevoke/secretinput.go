@@ -107,6 +107,8 @@ func readSecret(in io.Reader, prompt io.Writer, fromFile string, what secretKind
 		return "", fmt.Errorf("no %s on %s: paste it at the prompt, pipe it in, or use --from-file=PATH", what.noun, source)
 	case strings.ContainsAny(value, "\r\n") || !what.spaces && strings.ContainsAny(value, " \t"):
 		return "", fmt.Errorf("%s holds more than one value: give exactly one %s (the values are not shown)", source, what.noun)
+	case what.check != nil:
+		return value, what.check(value, source)
 	}
 	return value, nil
 }

@@ -35,7 +35,10 @@ type secretKind struct {
 	spaces bool
 	// list says the value is a list of tokens, one per line, kept as given for the operator to
 	// parse, after the same checks (checkTokenList).
-	list                 bool
+	list bool
+	// check, when set, refuses a value the operator could not read, before anything is created;
+	// source names where it was read from, for the message, which never quotes the value.
+	check                func(value, source string) error
 	short, long, example string
 	// newRevocation returns an empty revocation, and how to point it at the Secret.
 	newRevocation func() (revocation, func(ref *securityv1alpha1.SecretKeySelector))

@@ -18,10 +18,11 @@ package elasticsearch
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/esrevoke/token-revocation-operator/internal/apikeyid"
 )
 
 // APIKeyInvalidator invalidates API keys on a target; the controller codes against it and tests can fake it.
@@ -306,41 +307,14 @@ func (a *answer) unsupportedKeyShape(field string) error {
 	return e
 }
 
-// APIKeyIDOf derives the id of a leaked API key credential as a responder finds it: the encoded value
-// (base64 of id:api_key, standard or URL-safe, padded or not, as the create API key answer's "encoded"
-// gives it), the same after the "ApiKey " scheme or a whole "Authorization: ApiKey " header line, or
-// the raw "id:api_key". Surrounding whitespace (a newline from echo) is ignored. The error never repeats
-// the credential, nor any part of it.
+// APIKeyIDOf derives the id of a leaked API key credential as a responder finds it (see
+// apikeyid.Of, which the kubectl plugin shares to refuse what this would refuse). The error, of
+// KindInvalidRequest, never repeats the credential, nor any part of it.
 func APIKeyIDOf(leaked string) (string, error) {
-	v := strings.TrimSpace(leaked)
-	if name, rest, ok := strings.Cut(v, ":"); ok && strings.EqualFold(strings.TrimSpace(name), "Authorization") {
-		v = strings.TrimSpace(rest)
-	}
-	if scheme, rest, ok := strings.Cut(v, " "); ok && strings.EqualFold(scheme, "ApiKey") {
-		v = strings.TrimSpace(rest)
-	}
-	// A leaked value may have passed through URL-safe base64 (a URL, a JWT-minded tool): read both.
-	id, secret, ok := decodeAPIKeyWith(v, base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding)
-	if !ok {
-		id, secret, ok = strings.Cut(v, ":")
-	}
-	if !ok || !validKeyID(id) || secret == "" {
+	id, err := apikeyid.Of(leaked)
+	if err != nil {
 		return "", newError(KindInvalidRequest, 0, "the API key credential is not an encoded API key (base64 of "+
 			"id:api_key, optionally after \"ApiKey \") nor id:api_key; the value is not shown")
 	}
 	return id, nil
-}
-
-// validKeyID accepts what an API key id can be: Elasticsearch's are 20 base64url characters; ids
-// chosen by other means (tests, the emulator's --api-key) are printable words without spaces or ':'.
-func validKeyID(id string) bool {
-	if id == "" || len(id) > MaxIDBytes {
-		return false
-	}
-	for _, r := range id {
-		if r <= ' ' || r == ':' || r > '~' {
-			return false
-		}
-	}
-	return true
 }

@@ -37,8 +37,8 @@ import (
 // are config/default's.
 const helmRelease = "token-revocation"
 
-// crdName is the TokenRevocation CustomResourceDefinition.
-const crdName = "tokenrevocations.security.esrevoke.io"
+// crdNames are the CustomResourceDefinitions the chart installs and keeps, one per kind.
+var crdNames = []string{"tokenrevocations.security.esrevoke.io", "apikeyrevocations.security.esrevoke.io"}
 
 // testHelmInstall installs dist/chart with the helm command line as the README's "Install with Helm"
 // says (the namespace made and labelled restricted first, the default Elasticsearch's credentials in
@@ -51,7 +51,7 @@ func (h *harness) testHelmInstall(t *testing.T) {
 	h.mustKubectl(t, "label", "namespace", operatorNamespace, "pod-security.kubernetes.io/enforce=restricted")
 	t.Cleanup(func() {
 		_, _, _ = h.helm("uninstall", helmRelease, "-n", operatorNamespace, "--ignore-not-found", "--wait")
-		_, _, _ = h.kubectl("", "delete", "crd", crdName, "--ignore-not-found")
+		_, _, _ = h.kubectl("", append([]string{"delete", "crd", "--ignore-not-found"}, crdNames...)...)
 		_, _, _ = h.kubectl("", "delete", "namespace", operatorNamespace, "--ignore-not-found")
 	})
 	h.mustKubectl(t, "-n", operatorNamespace, "create", "secret", "generic", "token-revocation-elasticsearch-credentials",
@@ -97,8 +97,10 @@ func (h *harness) testHelmInstall(t *testing.T) {
 	}
 	err := h.c.Get(bounded(t, 30*time.Second), types.NamespacedName{Namespace: operatorNamespace, Name: managerDeployment}, &appsv1.Deployment{})
 	g.Expect(apierrors.IsNotFound(err)).To(BeTrue(), "the manager's Deployment after helm uninstall: %v", err)
-	g.Expect(h.c.Get(bounded(t, 30*time.Second), types.NamespacedName{Name: crdName}, &apiextensionsv1.CustomResourceDefinition{})).
-		To(Succeed(), "helm uninstall removed the CRD, and with it the audit trail")
+	for _, crd := range crdNames {
+		g.Expect(h.c.Get(bounded(t, 30*time.Second), types.NamespacedName{Name: crd}, &apiextensionsv1.CustomResourceDefinition{})).
+			To(Succeed(), "helm uninstall removed the CRD %s, and with it the audit trail", crd)
+	}
 	g.Expect(h.c.Get(bounded(t, 30*time.Second), types.NamespacedName{Namespace: ns, Name: "burst-t-000"}, &securityv1alpha1.TokenRevocation{})).
 		To(Succeed(), "the revocation is gone after helm uninstall")
 }

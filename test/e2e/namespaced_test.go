@@ -97,11 +97,11 @@ func requestsBy(g Gomega, auditLog, username string) []auditedRequest {
 }
 
 // The namespace-scoped mode end to end: config/namespaced installed into a real API server, and
-// the manager run as its ServiceAccount with the Deployment's arguments. A revocation in a watched
-// namespace is revoked (its status patched and its event recorded through a Role); one in another
-// namespace is never touched, and an ECK reference there is refused. The API server's audit log
-// shows that the manager never sent a single request about another namespace, nor a cluster-wide
-// one about namespaced objects: not even one RBAC would have refused.
+// the manager run as its ServiceAccount with the Deployment's arguments. A revocation of either
+// kind in a watched namespace is revoked (its status patched and its event recorded through a
+// Role); one in another namespace is never touched, and an ECK reference there is refused. The API
+// server's audit log shows that the manager never sent a single request about another namespace,
+// nor a cluster-wide one about namespaced objects: not even one RBAC would have refused.
 func TestTheScopedManagerRevokesInItsNamespacesAndNeverReadsOutside(t *testing.T) {
 	g := NewWithT(t)
 	_, objs := kustomizeBuild(t, "namespaced")
@@ -119,31 +119,45 @@ func TestTheScopedManagerRevokesInItsNamespacesAndNeverReadsOutside(t *testing.T
 		g.Expect(err).NotTo(HaveOccurred(), stderr)
 	}
 	// Everything but the webhook configuration: this test runs the manager without its webhook
-	// (the certificate rotation has its own test), so nothing must send TokenRevocations there.
+	// (the certificate rotation has its own test), so nothing must send revocations there. Nor the
+	// certificate rotator's RBAC, which the manager does not use without its webhook: left out, it
+	// cannot lend the manager a Secret permission in its own namespace, so the manager runs with
+	// what it holds in the scoped mode with cert-manager too (the chart's watchNamespaces with
+	// webhook.certificate.provider=cert-manager), and must still read its installation key.
 	var install []any
 	for _, obj := range objs {
-		if obj.GetKind() != "ValidatingWebhookConfiguration" && obj.GetKind() != "MutatingWebhookConfiguration" {
+		switch {
+		case obj.GetKind() == "ValidatingWebhookConfiguration" || obj.GetKind() == "MutatingWebhookConfiguration":
+		case strings.HasPrefix(obj.GetName(), "token-revocation-cert-rotation-"):
+		default:
 			install = append(install, obj.Object)
 		}
 	}
 	_, stderr, err := c.kubectl(t, "apply", "--server-side", "-f", writeTemp(g, t, "install.yaml", encodeManifests(g, install...)))
 	g.Expect(err).NotTo(HaveOccurred(), stderr)
 
-	tokens := map[string]string{}
+	tokens, keys := map[string]string{}, map[string]string{}
 	var manifests strings.Builder
 	for _, namespace := range append([]string{unwatchedNamespace}, watchedNamespaces...) {
 		pair, err := es.MintPasswordToken("myuser")
 		g.Expect(err).NotTo(HaveOccurred())
 		tokens[namespace] = pair.AccessToken
-		// The token is inline: a revocation naming a Secret needs the webhook to vouch for its
-		// creator, and this test runs the manager without it.
+		keys[namespace], _, _ = es.CreateAPIKey("myuser", "scoped-"+namespace)
+		// The token is inline, and the API key named by its id: a revocation naming a Secret needs
+		// the webhook to vouch for its creator, and this test runs the manager without it.
 		fmt.Fprintf(&manifests, `---
 apiVersion: security.esrevoke.io/v1alpha1
 kind: TokenRevocation
 metadata: {name: scoped, namespace: %[1]s}
 spec:
   token: %[2]s
-`, namespace, pair.AccessToken)
+---
+apiVersion: security.esrevoke.io/v1alpha1
+kind: ApiKeyRevocation
+metadata: {name: scoped, namespace: %[1]s}
+spec:
+  ids: [%[3]s]
+`, namespace, pair.AccessToken, keys[namespace])
 	}
 	// A reference from a watched namespace to an ECK Elasticsearch in the unwatched one.
 	fmt.Fprintf(&manifests, `---
@@ -172,9 +186,9 @@ spec:
 	g.Expect(cmd.Start()).To(Succeed())
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
 
-	phase := func(namespace, name string) func() (string, error) {
+	phase := func(kind, namespace, name string) func() (string, error) {
 		return func() (string, error) {
-			stdout, stderr, err := c.kubectl(t, "get", "tokenrevocation", name, "-n", namespace, "-o", "jsonpath={.status.phase}")
+			stdout, stderr, err := c.kubectl(t, "get", kind, name, "-n", namespace, "-o", "jsonpath={.status.phase}")
 			if err != nil {
 				return "", fmt.Errorf("%w: %s", err, stderr)
 			}
@@ -182,8 +196,11 @@ spec:
 		}
 	}
 	for _, namespace := range watchedNamespaces {
-		g.Eventually(phase(namespace, "scoped")).WithTimeout(time.Minute).Should(Equal("Revoked"), "manager output:\n%s", &logs)
+		g.Eventually(phase("tokenrevocation", namespace, "scoped")).WithTimeout(time.Minute).Should(Equal("Revoked"), "manager output:\n%s", &logs)
 		_, invalidated, _ := es.TokenState(tokens[namespace])
+		g.Expect(invalidated).To(BeTrue(), namespace)
+		g.Eventually(phase("apikeyrevocation", namespace, "scoped")).WithTimeout(time.Minute).Should(Equal("Revoked"), "manager output:\n%s", &logs)
+		_, invalidated = es.APIKeyState(keys[namespace])
 		g.Expect(invalidated).To(BeTrue(), namespace)
 	}
 	g.Eventually(func() (string, error) {
@@ -196,12 +213,25 @@ spec:
 	}).WithTimeout(30*time.Second).Should(And(HavePrefix("CrossNamespaceRefForbidden: "),
 		ContainSubstring(`namespace "team-c", which the operator does not watch`)), "manager output:\n%s", &logs)
 
-	// The revocation outside was never touched: no status, its token still valid, one call per
-	// watched revocation in all.
-	g.Consistently(phase(unwatchedNamespace, "scoped")).WithTimeout(2 * time.Second).Should(BeEmpty())
+	// The revocations outside were never touched: no status, their token and key still valid, one
+	// call per watched revocation in all.
+	g.Consistently(func() ([]string, error) {
+		var phases []string
+		for _, kind := range []string{"tokenrevocation", "apikeyrevocation"} {
+			p, err := phase(kind, unwatchedNamespace, "scoped")()
+			phases = append(phases, p)
+			if err != nil {
+				return nil, err
+			}
+		}
+		return phases, nil
+	}).WithTimeout(2 * time.Second).Should(Equal([]string{"", ""}))
 	_, invalidated, _ := es.TokenState(tokens[unwatchedNamespace])
 	g.Expect(invalidated).To(BeFalse())
-	g.Expect(es.InvalidateCalls()).To(BeEquivalentTo(len(watchedNamespaces)))
+	known, invalidated := es.APIKeyState(keys[unwatchedNamespace])
+	g.Expect(known).To(BeTrue())
+	g.Expect(invalidated).To(BeFalse())
+	g.Expect(es.InvalidateCalls()).To(BeEquivalentTo(2 * len(watchedNamespaces)))
 
 	// What the manager asked the API server, as the API server recorded it.
 	user := "system:serviceaccount:" + operatorNamespace + ":" + managerAccount
@@ -214,7 +244,7 @@ spec:
 		ref := request.ObjectRef
 		g.Expect(ref.Namespace).NotTo(Equal(unwatchedNamespace), "%s %s", request.Verb, request.RequestURI)
 		if ref.Namespace == "" {
-			g.Expect(ref.Resource).NotTo(BeElementOf("secrets", "services", "tokenrevocations", "elasticsearches", "events"),
+			g.Expect(ref.Resource).NotTo(BeElementOf("secrets", "services", "tokenrevocations", "apikeyrevocations", "elasticsearches", "events"),
 				"a cluster-wide %s %s", request.Verb, request.RequestURI)
 		}
 		read[ref.Namespace+"/"+ref.Resource] = true
@@ -222,7 +252,10 @@ spec:
 	// The log does hold the manager's requests: it watched revocations in each watched namespace.
 	for _, namespace := range watchedNamespaces {
 		g.Expect(read).To(HaveKey(namespace+"/tokenrevocations"), "the audit log lacks the manager's requests")
+		g.Expect(read).To(HaveKey(namespace+"/apikeyrevocations"), "the audit log lacks the manager's requests")
 	}
+	// It read its installation key, by name, in its own namespace.
+	g.Expect(read).To(HaveKey(operatorNamespace + "/secrets"))
 	g.Expect(logs.String()).NotTo(ContainSubstring("forbidden"), "the manager lacks a permission")
 	for _, token := range tokens {
 		g.Expect(logs.String()).NotTo(ContainSubstring(token))

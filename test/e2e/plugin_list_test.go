@@ -95,9 +95,23 @@ func TestPluginRevokesALeakedListOfTokensAndLeaksNothing(t *testing.T) {
 		g.Expect(strings.TrimSpace(res.out)).To(HaveSuffix("1 revocation in 1 namespace: 1 Revoked; 3 tokens invalidated"))
 	})
 
+	refreshTokens := []string{loginAsMyuser(t, env.ElasticsearchURL).RefreshToken, loginAsMyuser(t, env.ElasticsearchURL).RefreshToken}
+	t.Run("refresh-tokens, piped in: Revoked, exit 0, the Secret owned by the revocation", func(t *testing.T) {
+		g := NewWithT(t)
+		refreshList := refreshTokens[0] + "\n" + refreshTokens[1] + "\n"
+		res := cli.run(t, refreshList, append(ns, "refresh-tokens", "--reason", "INC-1252: refresh tokens in a crash dump")...)
+		g.Expect(res.code).To(Equal(0), res.errOut)
+		rev := onlyRevocation(t, c, "refresh-tokens-")
+		g.Expect(rev.Status.Phase).To(Equal(securityv1alpha1.PhaseRevoked))
+		g.Expect(res.out).To(MatchRegexp(`^Revoked: refresh token list hmac-sha256:[0-9a-f]{16} on ` + env.ElasticsearchURL +
+			`: [1-9]\d* invalidated, 0 already invalid, 0 unknown of 2 listed \(tokenrevocation/` + rev.Name + ` in namespace ` + pluginNamespace))
+		g.Expect(rev.Spec.RefreshTokenListSecretRef).To(Equal(&securityv1alpha1.SecretKeySelector{Name: rev.Name, Key: "refresh-tokens"}))
+		expectOwnedSecret(g, c, rev, "refresh-tokens", refreshList)
+	})
+
 	t.Run("no token in the plugin's output or the manager's logs", func(t *testing.T) {
 		g := NewWithT(t)
-		for _, token := range append(minted, pluginListUnknownToken) {
+		for _, token := range append(append(minted, refreshTokens...), pluginListUnknownToken) {
 			g.Expect(cli.allOutput()).NotTo(ContainSubstring(token))
 			g.Expect(logs.String()).NotTo(ContainSubstring(token))
 		}

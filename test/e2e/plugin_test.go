@@ -326,6 +326,18 @@ func TestPluginRevokesALeakedAPIKeyAndAUsersKeysAndLeaksNothing(t *testing.T) {
 		g.Expect(apiKeyAuthenticates(g, env.ElasticsearchURL, other.Encoded)).To(BeTrue())
 	})
 
+	t.Run("a value that holds no API key is refused at once, and nothing is created", func(t *testing.T) {
+		g := NewWithT(t)
+		before := countAPIKeyObjects(g, c)
+		garbled := strings.TrimRight(other.Encoded, "=") + "!"
+		res := cli.run(t, "Authorization: ApiKey "+garbled+"\n", append(ns, "api-key", "--reason", "INC-garbled")...)
+		g.Expect(res.code).To(Equal(1))
+		g.Expect(res.errOut).To(ContainSubstring("standard input holds no API key the operator can read"))
+		g.Expect(res.errOut).To(ContainSubstring("nothing was created"))
+		g.Expect(res.errOut).NotTo(ContainSubstring(garbled))
+		g.Expect(countAPIKeyObjects(g, c)).To(Equal(before))
+	})
+
 	t.Run("--dry-run=server validates a key's revocation through admission and creates nothing", func(t *testing.T) {
 		g := NewWithT(t)
 		before := countAPIKeyObjects(g, c)

@@ -167,11 +167,48 @@ func TestRBACLetsTheManagerOnlyGetSecretsClusterWide(t *testing.T) {
 	// The reconciler reads the token and connection Secrets a TokenRevocation names with uncached
 	// GETs, so it never holds every Secret of the cluster in memory or sees them change.
 	g.Expect(verbsOn(manager, "", "secrets")).To(ConsistOf("get"))
-	// No other ClusterRole, the ones for people included, touches Secrets at all.
+	// No other ClusterRole touches Secrets, but the responder role, which nothing binds or
+	// aggregates: it is for people, bound in a namespace (TestRBACResponderRoleIsForANamespaceOnly).
 	for key, rules := range tree.roles {
-		if strings.HasPrefix(key, "ClusterRole/") && key != roleKey("ClusterRole", "", "manager-role") {
+		if strings.HasPrefix(key, "ClusterRole/") && key != roleKey("ClusterRole", "", "manager-role") &&
+			key != roleKey("ClusterRole", "", responderRole) {
 			g.Expect(verbsOn(rules, "", "secrets")).To(BeEmpty(), "%s grants access to Secrets", key)
 		}
+	}
+}
+
+// responderRole is the ClusterRole for the people who run kubectl esrevoke, as config/rbac names it.
+const responderRole = "responder-role"
+
+// The responder role is what kubectl esrevoke needs (the e2e test
+// TestPluginRunsWithTheResponderRoleAlone shows it is enough), and no more: on Secrets only what
+// the plugin does with the one it makes, never list or watch; bound by no one and aggregated into
+// nothing, so that it grants something only where an admin binds it.
+func TestRBACResponderRoleIsForANamespaceOnly(t *testing.T) {
+	tree := readRBAC(t)
+	g := NewWithT(t)
+	rules := tree.roles[roleKey("ClusterRole", "", responderRole)]
+	g.Expect(rules).NotTo(BeEmpty(), "config/rbac has no ClusterRole %s", responderRole)
+	g.Expect(verbsOn(rules, "", "secrets")).To(ConsistOf("create", "get", "patch", "delete"))
+	for _, resource := range []string{"tokenrevocations", "apikeyrevocations"} {
+		g.Expect(verbsOn(rules, "security.esrevoke.io", resource)).To(ConsistOf("create", "get", "list", "watch"), resource)
+		g.Expect(verbsOn(rules, "security.esrevoke.io", resource+"/status")).To(ConsistOf("get"), resource)
+		g.Expect(verbsOn(rules, "security.esrevoke.io", resource+"/finalizers")).To(ConsistOf("update"), resource)
+	}
+	for _, rule := range rules {
+		g.Expect(rule.APIGroups).To(ConsistOf(BeElementOf("", "security.esrevoke.io")), "%+v", rule)
+		g.Expect(rule.ResourceNames).To(BeEmpty())
+	}
+	for _, b := range tree.bindings {
+		g.Expect(b.roleRef.Name).NotTo(Equal(responderRole), "%s %s binds the responder role", b.kind, b.name)
+	}
+	data, err := os.ReadFile(filepath.Join("..", "..", "config", "rbac", "responder_role.yaml"))
+	g.Expect(err).NotTo(HaveOccurred())
+	var role rbacv1.ClusterRole
+	g.Expect(yaml.Unmarshal(data, &role)).To(Succeed())
+	g.Expect(role.Name).To(Equal(responderRole))
+	for label := range role.Labels {
+		g.Expect(label).NotTo(HavePrefix("rbac.authorization.k8s.io/aggregate-to-"), "the responder role may read Secrets: bound on purpose only")
 	}
 }
 
@@ -222,7 +259,7 @@ func TestRBACBindsEveryManagerRoleToTheManagerAccount(t *testing.T) {
 	// Every role of the manager is bound; the roles for people are bound by the cluster's admins.
 	for key := range tree.roles {
 		if strings.Contains(key, "tokenrevocation-") || strings.Contains(key, "apikeyrevocation-") ||
-			key == roleKey("ClusterRole", "", "metrics-reader") {
+			key == roleKey("ClusterRole", "", "metrics-reader") || key == roleKey("ClusterRole", "", responderRole) {
 			continue
 		}
 		g.Expect(bound).To(HaveKey(key), "%s is bound to nobody", key)

@@ -17,6 +17,7 @@ limitations under the License.
 package helm
 
 import (
+	"strings"
 	"testing"
 
 	. "github.com/onsi/gomega"
@@ -68,16 +69,20 @@ func TestTheDefaultValuesAreValid(t *testing.T) {
 	g.Expect(err).NotTo(HaveOccurred())
 }
 
-// The notes say that the CRD, and with it the audit trail, outlives the release.
-func TestTheNotesSayTheCRDIsKept(t *testing.T) {
+// The notes say that the CRDs, and with them the audit trail, outlive the release.
+func TestTheNotesSayTheCRDsAreKept(t *testing.T) {
 	g := NewWithT(t)
 	r := mustRender(t, map[string]any{})
-	g.Expect(r.notes).To(ContainSubstring("KEPT on `helm uninstall`"))
-	crd := r.find("CustomResourceDefinition", "tokenrevocations.security.esrevoke.io", "")
-	g.Expect(crd).NotTo(BeNil())
-	g.Expect(crd.GetAnnotations()).To(HaveKeyWithValue("helm.sh/resource-policy", "keep"))
+	g.Expect(r.notes).To(ContainSubstring("are KEPT on\n`helm uninstall`"))
+	g.Expect(r.ofKind("CustomResourceDefinition")).To(HaveLen(len(crdNames)))
+	for _, name := range crdNames {
+		crd := r.find("CustomResourceDefinition", name, "")
+		g.Expect(crd).NotTo(BeNil(), name)
+		g.Expect(crd.GetAnnotations()).To(HaveKeyWithValue("helm.sh/resource-policy", "keep"), name)
+	}
+	g.Expect(r.notes).To(ContainSubstring("kubectl delete crd " + strings.Join(crdNames, " ")))
 
 	scoped := mustRender(t, map[string]any{"watchNamespaces": []any{"team-a"}, "crds": map[string]any{"install": false}})
-	g.Expect(scoped.find("CustomResourceDefinition", "tokenrevocations.security.esrevoke.io", "")).To(BeNil())
+	g.Expect(scoped.ofKind("CustomResourceDefinition")).To(BeEmpty())
 	g.Expect(scoped.notes).To(ContainSubstring("It watches only these namespaces: team-a"))
 }

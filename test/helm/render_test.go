@@ -42,6 +42,9 @@ const (
 	managerAccount   = "token-revocation-controller-manager"
 )
 
+// crdNames are the CustomResourceDefinitions the chart installs, one per kind of revocation.
+var crdNames = []string{"tokenrevocations.security.esrevoke.io", "apikeyrevocations.security.esrevoke.io"}
+
 // The Kubernetes version of the envtest API server the renderings are applied to.
 var kubeVersion = &chartutil.KubeVersion{Version: "v1.37.0", Major: "1", Minor: "37"}
 

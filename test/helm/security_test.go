@@ -97,6 +97,61 @@ func TestEveryRenderingHoldsTheSecurityProperties(t *testing.T) {
 	}
 }
 
+// allows says rules grant verb on the named object of a resource, as RBAC evaluates them.
+func allows(rules []rbacv1.PolicyRule, verb, group, resource, name string) bool {
+	for _, rule := range rules {
+		if slices.Contains(rule.Verbs, verb) && slices.Contains(rule.APIGroups, group) && slices.Contains(rule.Resources, resource) &&
+			(len(rule.ResourceNames) == 0 || slices.Contains(rule.ResourceNames, name)) {
+			return true
+		}
+	}
+	return false
+}
+
+// installationKeySecret is the Secret the manager keeps its installation key in, in its namespace.
+const installationKeySecret = "token-revocation-installation-key"
+
+// The manager reads its installation key at every start, and creates it at the first: whatever
+// the certificate provider and the scope, its namespace's RBAC lets it, or it cannot start.
+func TestEveryRenderingLetsTheManagerKeepItsInstallationKey(t *testing.T) {
+	for _, s := range scenarios {
+		t.Run(s.name, func(t *testing.T) {
+			g := NewWithT(t)
+			held := grants(g, mustRender(t, s.values))
+			inNamespace := append(slices.Clone(held[releaseNamespace]), held[""]...)
+			for _, verb := range []string{"get", "create"} {
+				g.Expect(allows(inNamespace, verb, "", "secrets", installationKeySecret)).To(BeTrue(),
+					"the manager may not %s Secret %s/%s", verb, releaseNamespace, installationKeySecret)
+			}
+		})
+	}
+}
+
+// The responder role for the kubectl plugin is in every rendering, bound by nothing and aggregated
+// into nothing: it may read the Secrets of wherever an admin binds it, so only a RoleBinding made
+// on purpose grants it (and grants(), above, fails on any binding whose subject is not the manager).
+func TestTheResponderRoleIsShippedUnbound(t *testing.T) {
+	for _, s := range scenarios {
+		t.Run(s.name, func(t *testing.T) {
+			g := NewWithT(t)
+			r := mustRender(t, s.values)
+			var role rbacv1.ClusterRole
+			decode(g, r.find("ClusterRole", "token-revocation-responder-role", ""), &role)
+			g.Expect(role.AggregationRule).To(BeNil())
+			for label := range role.Labels {
+				g.Expect(label).NotTo(HavePrefix("rbac.authorization.k8s.io/aggregate-to-"))
+			}
+			for _, kind := range []string{"RoleBinding", "ClusterRoleBinding"} {
+				for _, obj := range r.ofKind(kind) {
+					var binding rbacv1.RoleBinding
+					decode(g, &obj, &binding)
+					g.Expect(binding.RoleRef.Name).NotTo(Equal(role.Name), "%s %s", kind, binding.Name)
+				}
+			}
+		})
+	}
+}
+
 func checkPodIsRestricted(g Gomega, r rendering) {
 	deployments := r.ofKind("Deployment")
 	g.ExpectWithOffset(1, deployments).To(HaveLen(1))
@@ -144,7 +199,9 @@ func TestTheScopedModeGrantsRolesInTheWatchedNamespacesOnly(t *testing.T) {
 	for _, namespace := range []string{"team-a", "team-b"} {
 		var role rbacv1.Role
 		decode(g, r.find("Role", "token-revocation-manager-role", namespace), &role)
-		g.Expect(role.Rules).To(ContainElement(HaveField("Resources", ContainElement("tokenrevocations"))))
+		for _, resource := range []string{"tokenrevocations", "apikeyrevocations", "secrets"} {
+			g.Expect(role.Rules).To(ContainElement(HaveField("Resources", ContainElement(resource))), "%s in %s", resource, namespace)
+		}
 		g.Expect(r.find("RoleBinding", "token-revocation-manager-rolebinding", namespace)).NotTo(BeNil())
 	}
 	g.Expect(r.find("ClusterRoleBinding", "token-revocation-manager-rolebinding", "")).To(BeNil())

@@ -57,6 +57,9 @@ type Options struct {
 	ManagerArgs []string
 	// NoManager makes Start start no manager: the caller starts them with StartManager.
 	NoManager bool
+	// APIServerArgs are extra flags of the API server, by name without the dashes (such as
+	// "enable-admission-plugins").
+	APIServerArgs map[string]string
 	// Log receives the emulator's and the managers' output.
 	Log io.Writer
 }
@@ -122,7 +125,7 @@ func (e *Env) start(ctx context.Context, opts Options) error {
 	if err := e.build(ctx, opts); err != nil {
 		return err
 	}
-	if err := e.startAPIServer(opts.Root); err != nil {
+	if err := e.startAPIServer(opts.Root, opts.APIServerArgs); err != nil {
 		return err
 	}
 	if opts.ElasticsearchURL != "" {
@@ -154,11 +157,15 @@ func (e *Env) build(ctx context.Context, opts Options) error {
 	return nil
 }
 
-func (e *Env) startAPIServer(root string) error {
+func (e *Env) startAPIServer(root string, args map[string]string) error {
 	e.env = &envtest.Environment{
 		CRDDirectoryPaths:     []string{filepath.Join(root, "config", "crd", "bases")},
 		ErrorIfCRDPathMissing: true,
 		WebhookInstallOptions: envtest.WebhookInstallOptions{Paths: []string{filepath.Join(root, "config", "webhook")}},
+	}
+	flags := e.env.ControlPlane.GetAPIServer().Configure()
+	for name, value := range args {
+		flags.Set(name, value)
 	}
 	cfg, err := e.env.Start()
 	if err != nil {
