@@ -152,14 +152,17 @@ log "buildah bud -f Dockerfile -t $ref (pulls disabled)"
 # chroot isolation: RUN steps need no OCI runtime, namespaces or cgroups of their own, only root; they
 # use the host's network, as `docker build` does by default. TARGETOS and TARGETARCH are the build
 # arguments BuildKit sets by itself and this buildah does not.
-bh bud --pull=never --isolation chroot --layers --build-arg TARGETOS=linux --build-arg TARGETARCH="$(go env GOARCH)" \
+# TMPDIR: buildah keeps the Dockerfile's cache mounts (Go's module and build caches) under it, here
+# with the other caches, so a source change recompiles only the packages it touches.
+mkdir -p "$work/tmp"
+TMPDIR="$work/tmp" bh bud --pull=never --isolation chroot --layers --build-arg TARGETOS=linux --build-arg TARGETARCH="$(go env GOARCH)" \
   -f Dockerfile -t "$ref" . >&2
 rm -f "$out"
 bh push "$ref" "docker-archive:$out:$ref" >/dev/null
 echo "$hash $ref" >"$out.inputs"
 keep
-# The builder stage is ~2.5 GB of build output and `go build -a` reuses none of it: drop the untagged
-# images (the builder stage, the intermediate layers) so the store does not grow with every source
-# change. The base images stay; the module download is redone (about a minute) when sources change.
+# The builder stage's layers are of no use to the next build, whose compiler output comes from the
+# cache mounts: drop the untagged images (the builder stage, the intermediate layers) so the store
+# does not grow with every source change. The base images stay.
 bh rmi --prune >/dev/null 2>&1 || log "could not prune the intermediate images of $work/storage"
 log "$ref -> $out ($(du -h "$out" | cut -f1))"
