@@ -128,7 +128,7 @@ type certWaiter struct {
 	check    webhookCertCheck
 	register func() error
 	ready    chan struct{}
-	// why is the last reason the certificate could not serve, for the readiness probe's answer.
+	// why is the last reason the certificate could not serve.
 	why atomic.Pointer[string]
 }
 
@@ -140,12 +140,15 @@ func (w *certWaiter) notReady() error {
 	return errors.New("the webhook certificate is not ready yet")
 }
 
-// checkAndRemember runs the check and keeps its answer for notReady.
+// checkAndRemember runs the check and keeps its answer for notReady. It logs each new reason
+// once: the readiness probe's answer withholds it.
 func (w *certWaiter) checkAndRemember(ctx context.Context) error {
 	err := w.check.ready(ctx)
 	if err != nil {
 		why := err.Error()
-		w.why.Store(&why)
+		if last := w.why.Swap(&why); last == nil || *last != why {
+			setupLog.Info("Waiting for the webhook certificate", "why", why)
+		}
 	}
 	return err
 }
