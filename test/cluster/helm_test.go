@@ -58,8 +58,8 @@ func (h *harness) testHelmInstall(t *testing.T) {
 		"--from-literal=ELASTICSEARCH_USERNAME="+h.es.user, "--from-literal=ELASTICSEARCH_PASSWORD="+h.es.password)
 	repository, tag, _ := strings.Cut(h.image, ":")
 	// The pod is Ready once the kubelet has refreshed the certificate Secret the manager fills after
-	// it starts, and the manager (which looks every second) has seen the files: 13 to 21 s measured
-	// here; the timeout leaves room for a loaded machine.
+	// it starts (on its periodic resync), and the manager (which looks every second) has seen the
+	// files: 13 s to 97 s measured here; the timeout leaves room for a loaded machine.
 	installed := time.Now()
 	if out, stderr, err := h.helm("install", helmRelease, filepath.Join(h.root, "dist", "chart"), "-n", operatorNamespace,
 		"--set", "elasticsearch.url="+h.es.url,
