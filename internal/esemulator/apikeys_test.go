@@ -310,7 +310,7 @@ func TestAPIKeysDoNotExistBefore67(t *testing.T) {
 	r := f.send(http.MethodDelete, apiKeyPath, `{"id":"a"}`)
 
 	g.Expect(r.status).To(Equal(http.StatusBadRequest))
-	g.Expect(r.body).To(HavePrefix("No handler found for uri [/_security/api_key] and method [DELETE]"))
+	g.Expect(r.body).To(Equal(`{"error":"no handler found for uri [/_security/api_key] and method [DELETE]"}`))
 }
 
 func TestFaultsApplyToAPIKeyInvalidationsToo(t *testing.T) {

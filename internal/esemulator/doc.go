@@ -41,8 +41,8 @@ limitations under the License.
 //	  9.x            /_security/... only
 //	Warning value    299 Elasticsearch-<version>-<build hash> "[DELETE /_xpack/security/oauth2/token]
 //	                 is deprecated! Use [DELETE /_security/oauth2/token] instead." (no date appended (u))
-//	Unknown path     6.x: 400 text/plain "No handler found for uri [...] and method [...]";
-//	                 7.0+ (u): 400 {"error":"no handler found for uri [...] and method [...]"}
+//	Unknown path     6.0–6.3: 400 text/plain "No handler found for uri [...] and method [...]";
+//	                 6.4+: 400 {"error":"no handler found for uri [...] and method [...]"} [no handler]
 //	Invalidate fields
 //	  6.0–6.1        token (required: "Required [token]")
 //	  6.2–6.6        token or refresh_token (both: "only one of [token, refresh_token] ...")
@@ -125,8 +125,11 @@ limitations under the License.
 //     (registerHandler on /_xpack only), 7.x (ReplacedRoute, "TODO: remove
 //     deprecated endpoint in 8.0.0") and 8.x (Route.replaces(..., V_7));
 //     issue #35958 and PR #36293 (the 7.0 deprecation); RestController's
-//     deprecation message; 6.x "No handler found" as text/plain from client
-//     reports of 5.x/6.x servers.
+//     deprecation message.
+//   - [no handler] Issue #30329 (6.2.4's text/plain answer); PR #30383
+//     "Respect accept header on no handler", listed in the 6.4.0 release
+//     notes (docs/reference/release-notes/6.4.asciidoc, REST API bug fixes);
+//     RestController.handleBadRequest (8.x) for the JSON form.
 //   - (1) PR #36379 added the /_security paths to 6.x, undocumented and
 //     without deprecating /_xpack; its first release is unverified, 6.7 is
 //     chosen (6.x work merged after 6.6 branched, like #36766, shipped in 6.7).

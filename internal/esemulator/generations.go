@@ -163,13 +163,13 @@ func (v esVersion) parseDialect() parseDialect {
 }
 
 // plainTextNoHandler: an unknown path gets a text/plain "No handler found
-// for uri [...] and method [...]" in 5.x (RestController; a client's
-// changelog shows the 5.2 answer as text/plain), the JSON {"error":"no
-// handler found ..."} without status in 7.x (RestController.handleBadRequest
-// read at 7.7–7.9 and 7.14+). Unverified: which form 6.x sends; the emulator
-// keeps the text for all of 6.x, so a client must accept both.
+// for uri [...] and method [...]" before 6.4 (RestController; issue #30329
+// shows 6.2.4's text/plain answer), the JSON {"error":"no handler found ..."}
+// without status from 6.4.0 (PR #30383 "Respect accept header on no
+// handler", listed in the 6.4.0 release notes under REST API bug fixes;
+// RestController.handleBadRequest read at 7.7–7.9, 7.14+ and 8.x).
 func (v esVersion) plainTextNoHandler() bool {
-	return v.major < 7
+	return !v.atLeast(6, 4, 0)
 }
 
 // apiKeys: API keys and the "ApiKey" challenge exist from 6.7 (the create

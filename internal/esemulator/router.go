@@ -156,7 +156,7 @@ func (e *Emulator) paramRoute(req *request) (route, bool) {
 }
 
 // noHandler is RestController.handleBadRequest's answer to an unknown path:
-// JSON without a status field from 7.0, plain text in 6.x.
+// JSON without a status field from 6.4, plain text before (plainTextNoHandler).
 func (e *Emulator) noHandler(req *request) response {
 	if e.version.plainTextNoHandler() {
 		return response{status: http.StatusBadRequest, header: http.Header{},

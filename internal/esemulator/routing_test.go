@@ -241,3 +241,26 @@ func TestPrettyOutputIsIndentedLikeElasticsearchs(t *testing.T) {
 `))
 	g.Expect(denied.body).To(HaveSuffix("  },\n  \"status\" : 401\n}\n"))
 }
+
+// PR #30383 (in the 6.4.0 release notes) made the answer to an unknown path JSON; before it, text.
+func TestUnknownPathsAreAnsweredInJSONFrom64(t *testing.T) {
+	tests := []struct {
+		version, body, contentType string
+	}{
+		{"6.3.2", "No handler found for uri [/_nowhere] and method [GET]", "text/plain; charset=UTF-8"},
+		{"6.4.0", `{"error":"no handler found for uri [/_nowhere] and method [GET]"}`, "application/json"},
+		{"6.8.23", `{"error":"no handler found for uri [/_nowhere] and method [GET]"}`, "application/json"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.version, func(t *testing.T) {
+			g := NewWithT(t)
+			f := newFixture(t, esemulator.WithVersion(tt.version))
+
+			r := f.send(http.MethodGet, "/_nowhere", "")
+
+			g.Expect(r.status).To(Equal(http.StatusBadRequest))
+			g.Expect(r.body).To(Equal(tt.body))
+			g.Expect(r.header.Get("Content-Type")).To(Equal(tt.contentType))
+		})
+	}
+}
