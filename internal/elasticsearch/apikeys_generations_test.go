@@ -342,3 +342,28 @@ func TestInvalidateAPIKeysClassifiesTheEmulatorsFaults(t *testing.T) {
 		})
 	}
 }
+
+// 6.x–7.6 answer a disabled service with 500 illegal_state_exception (elastic/elasticsearch#52811 made
+// it 400 feature_not_enabled_exception in 7.7): still a final verdict, not an outage to retry.
+func TestADisabledServiceBefore77IsFinal(t *testing.T) {
+	t.Parallel()
+	for _, configured := range []string{"", "7.6.2"} {
+		g := NewWithT(t)
+		em := esemulator.New(esemulator.WithVersion("7.6.2"))
+		em.AddUser(genUser, genPassword, "")
+		pair, err := em.MintPasswordToken(genUser)
+		g.Expect(err).NotTo(HaveOccurred())
+		em.SetAPIKeyServiceEnabled(false)
+		em.SetTokenServiceEnabled(false)
+		srv := startServer(t, "http", em)
+		target := es.Target{URL: srv.URL, Username: genUser, Password: genPassword, Version: configured, Timeout: 10 * time.Second}
+
+		_, keysErr := es.NewClients().InvalidateAPIKeys(context.Background(), target, oneKey)
+		_, tokenErr := es.NewClients().Invalidate(context.Background(), target, es.InvalidateRequest{Token: pair.AccessToken})
+
+		g.Expect(es.KindOf(keysErr)).To(Equal(es.KindAPIKeyServiceDisabled), "configured %q: %v", configured, keysErr)
+		g.Expect(keysErr.Error()).To(ContainSubstring("xpack.security.authc.api_key.enabled: false"))
+		g.Expect(es.KindOf(tokenErr)).To(Equal(es.KindTokenServiceDisabled), "configured %q: %v", configured, tokenErr)
+		g.Expect(tokenErr.Error()).To(ContainSubstring("xpack.security.authc.token.enabled: false"))
+	}
+}

@@ -103,8 +103,8 @@ func (a *answer) failure() error {
 		return a.forbidden()
 	case a.status == http.StatusTooManyRequests:
 		return a.classified(KindUnavailable, overloadHint)
-	case a.tokensDisabled6x():
-		return a.classified(KindTokenServiceDisabled, tokensDisabledHint)
+	case a.serviceDisabledBefore77():
+		return a.classified(a.api().disabled, a.api().disabledHint)
 	case a.status == http.StatusRequestTimeout, a.status >= 500:
 		return a.classified(KindUnavailable, "")
 	case a.status >= 400:

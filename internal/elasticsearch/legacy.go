@@ -168,10 +168,15 @@ func (a *answer) unknownFieldOf() bool {
 	return a.sent != accessTokenMode && strings.Contains(text, "Required [token]")
 }
 
-// tokensDisabled6x is how 6.x answers when the token service is off: TokenService.ensureEnabled threw
-// IllegalStateException("tokens are not enabled"), a 500 (6.0 TokenService; 7.0 made it 400
-// feature_not_enabled_exception). Retrying cannot change it.
-func (a *answer) tokensDisabled6x() bool {
-	return a.status == http.StatusInternalServerError && !a.version.atLeast(v7_0) && a.trusted() &&
-		a.esErr != nil && a.esErr.Type == "illegal_state_exception" && a.esErr.Reason == "tokens are not enabled"
+// serviceDisabledBefore77 is how 6.x–7.6 answer when the token (or API key) service is off:
+// ensureEnabled threw IllegalStateException("tokens are not enabled" / "api keys are not enabled"), a
+// 500 (6.0 TokenService; 7.7 made it 400 feature_not_enabled_exception, see v7_7). Retrying cannot
+// change it.
+func (a *answer) serviceDisabledBefore77() bool {
+	reason := "tokens are not enabled"
+	if a.sent == apiKeyMode {
+		reason = "api keys are not enabled"
+	}
+	return a.status == http.StatusInternalServerError && !a.version.atLeast(v7_7) && a.trusted() &&
+		a.esErr != nil && a.esErr.Type == "illegal_state_exception" && a.esErr.Reason == reason
 }

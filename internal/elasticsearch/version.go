@@ -53,6 +53,10 @@ var (
 	// ownedByAuthenticatedUser from Version.V_7_4_0; RestInvalidateApiKeyAction declares "owner"), with
 	// the manage_own_api_key privilege (ManageOwnApiKeyClusterPrivilege).
 	v7_4 = release{7, 4}
+	// v7_7 answers a disabled token or API key service with 400 feature_not_enabled_exception; before,
+	// a 500 illegal_state_exception "tokens are not enabled" / "api keys are not enabled"
+	// (elastic/elasticsearch#52811, 7.x backport #53941, in the 7.7.0 release notes).
+	v7_7 = release{7, 7}
 	// v7_8 answers an unknown token with 404 and zero counters; 7.0–7.7 answered 401 "token
 	// malformed" (access token) or 400 invalid_grant (refresh token) (elastic/elasticsearch#54532,
 	// merged for 7.8.0; backported to 7.7.x by commit 5ed4e7cc, #56741, in a patch release we could not

@@ -411,3 +411,21 @@ func TestGetAPIKeysWithManageOwnAPIKeySeesOnlyOwnKeys(t *testing.T) {
 	g.Expect(all.body).To(ContainSubstring(own))
 	g.Expect(all.body).To(ContainSubstring(other))
 }
+
+// Before 7.7 (PR #52811) a disabled service threw IllegalStateException: a 500.
+func TestADisabledServiceAnswers500Before77(t *testing.T) {
+	t.Parallel()
+	g := NewWithT(t)
+	f := newFixture(t, esemulator.WithVersion("7.6.2"))
+	access := f.mint(adminUser).AccessToken
+	f.em.SetAPIKeyServiceEnabled(false)
+	f.em.SetTokenServiceEnabled(false)
+
+	keys := f.send(http.MethodDelete, apiKeyPath, `{"id":"a"}`)
+	tokens := f.send(http.MethodDelete, tokenPath, `{"token":"`+access+`"}`)
+
+	g.Expect(keys.status).To(Equal(http.StatusInternalServerError))
+	g.Expect(keys.body).To(ContainSubstring(`"type":"illegal_state_exception","reason":"api keys are not enabled"`))
+	g.Expect(tokens.status).To(Equal(http.StatusInternalServerError))
+	g.Expect(tokens.body).To(ContainSubstring(`"type":"illegal_state_exception","reason":"tokens are not enabled"`))
+}

@@ -99,15 +99,16 @@ limitations under the License.
 //	                 or the caller's own username and realm_name, or an API key naming only its own id;
 //	                 403 names "manage_api_key,manage_security,all" (u: list)
 //	  disabled       (SetAPIKeyServiceEnabled) 400 feature_not_enabled_exception "api keys are not
-//	                 enabled" after authorization; ApiKey credentials no longer authenticate (u: 6.x form)
+//	                 enabled" from 7.7, 500 illegal_state_exception before, after authorization; ApiKey
+//	                 credentials no longer authenticate [disabled]
 //	Users and roles  PUT/POST /_security/user/{name} (password >= 6 characters, roles, full_name, email,
 //	                 metadata, enabled): {"created":b} from 7.0, {"user":{"created":b},"created":b} in 6.x
 //	                 (u); DELETE: {"found":b}, 404 when false; PUT/POST /_security/role/{name}: cluster
 //	                 privileges kept, the rest accepted: {"role":{"created":b}}; all need manage_security.
 //	                 _authenticate then answers the user's roles, full_name, email, metadata, enabled,
 //	                 realms (default_native, native) and authentication_type realm
-//	Tokens disabled  6.x: 500 illegal_state_exception "tokens are not enabled"; 7.0+ (u): 400
-//	                 feature_not_enabled_exception
+//	Tokens disabled  6.0–7.6: 500 illegal_state_exception "tokens are not enabled"; 7.7+: 400
+//	                 feature_not_enabled_exception [disabled]
 //	403 wording      "action [a] is unauthorized for user [u]" (6.x–7.15); "... with roles [r], this
 //	                 action is granted by the cluster privileges [...]" (7.16–7.17 (u)); "... with
 //	                 effective roles [r], ..." (8.x+)
@@ -147,7 +148,11 @@ limitations under the License.
 //     (6.4); PR #50938 (January 2020) dropped ", parser not found".
 //   - Get token: 6.0 reference page (password grant only), refresh tokens in
 //     6.2 (6.3 reference page), CreateTokenResponse V_7_11_0, TokenService.
-//   - Tokens disabled: 6.0 TokenService.ensureEnabled; FeatureNotEnabledException.
+//   - [disabled] 6.0 TokenService.ensureEnabled (IllegalStateException);
+//     FeatureNotEnabledException (status BAD_REQUEST) from PR #52811, 7.x
+//     backport #53941, "Add exception metadata for disabled features" in the
+//     7.7.0 release notes; kibana#49403 (March 2020) shows 7.x's 500
+//     illegal_state_exception "api keys are not enabled".
 //   - (6) RestCreateApiKeyAction, RestGetApiKeyAction, RestInvalidateApiKeyAction (routes
 //     /_security/api_key only); the create API key reference page appears in 6.7.
 //   - (7) PR #77351 "CreateApiKey response now returns the base64 encoded

@@ -199,7 +199,8 @@ func (e *Emulator) SetTokenServiceEnabled(enabled bool) {
 }
 
 // SetAPIKeyServiceEnabled emulates xpack.security.authc.api_key.enabled; when false the API key APIs
-// answer 400 feature_not_enabled_exception "api keys are not enabled" (after authorization, as
+// answer 400 feature_not_enabled_exception "api keys are not enabled" (500 illegal_state_exception
+// before 7.7) (after authorization, as
 // ApiKeyService.ensureEnabled runs in the action) and API keys no longer authenticate.
 func (e *Emulator) SetAPIKeyServiceEnabled(enabled bool) {
 	e.mu.Lock()
@@ -214,8 +215,13 @@ func (e *Emulator) apiKeysDisabled() *esError {
 	if !e.apiKeysOff {
 		return nil
 	}
-	// FeatureNotEnabledException(Feature.API_KEY_SERVICE, "api keys are not enabled") (u: 6.x's form,
-	// chosen like the token service's: the same exception).
+	// FeatureNotEnabledException(Feature.API_KEY_SERVICE, "api keys are not enabled") from 7.7, an
+	// IllegalStateException before (esVersion.tokensDisabledIsFeatureError).
+	if !e.version.tokensDisabledIsFeatureError() {
+		x := newError(http.StatusInternalServerError, "illegal_state_exception", "api keys are not enabled")
+		x.plain = true
+		return x
+	}
 	x := newError(http.StatusBadRequest, "feature_not_enabled_exception", "api keys are not enabled")
 	x.metadata = obj("disabled.feature", "api_keys")
 	return x

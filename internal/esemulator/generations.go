@@ -221,12 +221,15 @@ func (v esVersion) refreshWindow30s() bool {
 	return v.atLeast(7, 2, 0)
 }
 
-// tokensDisabledIsFeatureError: 7.0+ throws FeatureNotEnabledException (400
-// feature_not_enabled_exception); 6.x TokenService.ensureEnabled threw
-// IllegalStateException("tokens are not enabled"), a 500 (6.0 source).
-// Unverified: 7.0 as the boundary.
+// tokensDisabledIsFeatureError: from 7.7 a disabled token (or API key)
+// service throws FeatureNotEnabledException (400 feature_not_enabled_exception;
+// PR #52811, 7.x backport #53941, "Add exception metadata for disabled
+// features" in the 7.7.0 release notes); before, ensureEnabled threw
+// IllegalStateException("tokens are not enabled" / "api keys are not
+// enabled"), a 500 (6.0 TokenService; kibana#49403 shows 7.x's 500
+// illegal_state_exception "api keys are not enabled" in March 2020).
 func (v esVersion) tokensDisabledIsFeatureError() bool {
-	return v.major >= 7
+	return v.atLeast(7, 7, 0)
 }
 
 // unauthorizedStyle is the wording of a 403 for a missing privilege.
