@@ -133,7 +133,9 @@ limitations under the License.
 //     RestController.handleBadRequest (8.x) for the JSON form.
 //   - (1) PR #36379 added the /_security paths to 6.x, undocumented and
 //     without deprecating /_xpack; its first release is unverified, 6.7 is
-//     chosen (6.x work merged after 6.6 branched, like #36766, shipped in 6.7).
+//     chosen (6.x work merged after 6.6 branched, like #36766, shipped in 6.7;
+//     issue #37139, January 2019, says the non-_xpack endpoints "are
+//     available in 6.7.0", which does not rule 6.6 out).
 //   - (2) Issue #35115 (v6.4.2 TokenService "always returns created: true");
 //     fixed by PR #35388, so 6.7.
 //   - (3) PR #35388 ("After backporting to 6.x, `created` will be removed
@@ -142,7 +144,8 @@ limitations under the License.
 //     The value follows the 7.0 bwc rule of InvalidateTokenResponse:
 //     invalidated > 0, none previously, no error. Unverified: its position.
 //   - (4) Issue #53323, PR #54532 (7.8.0), backport #56741 to 7.7 (commit
-//     5ed4e7cc), opened after 7.7.0 shipped; 7.7.1 is chosen.
+//     5ed4e7cc), opened after 7.7.0 shipped; 7.7.1 is chosen, unverified:
+//     the 7.7.1 release notes do not list it.
 //   - (5) ObjectParser before PR #31030 (June 2018) threw
 //     IllegalArgumentException; #31030 made it XContentParseException
 //     (6.4); PR #50938 (January 2020) dropped ", parser not found".
