@@ -40,6 +40,7 @@ func TestOperatorInstalledOnARealNode(t *testing.T) {
 		{"the cert-manager overlay renders and the API server accepts it", (*harness).testCertManagerOverlay, false},
 		{"the README runbook ends Revoked with a token in a Secret", (*harness).testRunbook, false},
 		{"a connection Secret in ECK's format for external clusters names the cluster", (*harness).testConnectionSecret, false},
+		{"kubectl esrevoke revokes a token from stdin, and its Secret goes with its revocation", (*harness).testPluginSecretGoesWithItsRevocation, false},
 		{"the metrics endpoint needs a token bound to the metrics-reader role", (*harness).testMetrics, false},
 		{"two replicas: the leader pod deleted mid-burst, one call per revocation", (*harness).testLeaderDeletedMidBurst, false},
 		{"kubectl rollout restart mid-burst loses nothing", (*harness).testRolloutRestartMidBurst, false},
