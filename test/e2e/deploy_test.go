@@ -248,7 +248,11 @@ func TestDeployRunsTheManagerHardenedLeaderElectedAndWithTheWebhookCertificate(t
 	pod := deployment.Spec.Template.Spec
 	g.Expect(pod.ServiceAccountName).To(Equal(managerAccount))
 	g.Expect(objs.find("ServiceAccount", managerAccount)).NotTo(BeNil())
-	g.Expect(pod.TerminationGracePeriodSeconds).To(HaveValue(BeEquivalentTo(10)))
+	g.Expect(pod.TerminationGracePeriodSeconds).To(HaveValue(BeEquivalentTo(20)))
+	g.Expect(pod.Containers[0].Lifecycle).NotTo(BeNil(), "no preStop delay: a deleted pod stops serving before it leaves the Service")
+	g.Expect(pod.Containers[0].Lifecycle.PreStop).NotTo(BeNil())
+	g.Expect(pod.Containers[0].Lifecycle.PreStop.Sleep).NotTo(BeNil())
+	g.Expect(pod.Containers[0].Lifecycle.PreStop.Sleep.Seconds).To(BeEquivalentTo(5))
 	g.Expect(pod.SecurityContext).NotTo(BeNil())
 	g.Expect(pod.SecurityContext.RunAsNonRoot).To(HaveValue(BeTrue()))
 	g.Expect(pod.SecurityContext.SeccompProfile).To(HaveValue(HaveField("Type", corev1.SeccompProfileTypeRuntimeDefault)))
