@@ -30,13 +30,16 @@ func TestOfReadsTheIdOfALeakedKeyInEveryFormAResponderFinds(t *testing.T) {
 	const id, key = "VuaCfGcBCdbkQm-e5aOx", "ui2lp2axTNmsyakw9tvNnw"
 	encoded := base64.StdEncoding.EncodeToString([]byte(id + ":" + key))
 	for name, leaked := range map[string]string{
-		"the encoded value":          encoded,
-		"unpadded":                   strings.TrimRight(encoded, "="),
-		"URL-safe":                   base64.URLEncoding.EncodeToString([]byte(id + ":" + key)),
-		"after the ApiKey scheme":    "ApiKey " + encoded,
-		"a whole header line":        "authorization:  ApiKey " + encoded + "\r\n",
-		"id:api_key":                 id + ":" + key,
-		"id:api_key with whitespace": " \t" + id + ":" + key + "\n",
+		"the encoded value":                encoded,
+		"unpadded":                         strings.TrimRight(encoded, "="),
+		"URL-safe":                         base64.URLEncoding.EncodeToString([]byte(id + ":" + key)),
+		"after the ApiKey scheme":          "ApiKey " + encoded,
+		"a whole header line":              "authorization:  ApiKey " + encoded + "\r\n",
+		"id:api_key":                       id + ":" + key,
+		"id:api_key with whitespace":       " \t" + id + ":" + key + "\n",
+		"with a trailing newline":          encoded + "\n",
+		"after a lower-case scheme":        "apikey  " + encoded,
+		"id:api_key after the header name": "authorization: ApiKey " + id + ":" + key,
 	} {
 		t.Run(name, func(t *testing.T) {
 			g := NewWithT(t)
@@ -51,15 +54,17 @@ func TestOfRefusesWhatHoldsNoKeyWithoutQuotingIt(t *testing.T) {
 	const id, key = "VuaCfGcBCdbkQm-e5aOx", "ui2lp2axTNmsyakw9tvNnw"
 	encoded := base64.StdEncoding.EncodeToString([]byte(id + ":" + key))
 	for name, leaked := range map[string]string{
-		"empty":                   "",
-		"a bare id":               id,
-		"a bare secret in base64": base64.StdEncoding.EncodeToString([]byte(key)),
-		"no id":                   ":" + key,
-		"no key":                  id + ":",
-		"garbled":                 strings.ReplaceAll(encoded, "=", "") + "!",
-		"an id with a space":      base64.StdEncoding.EncodeToString([]byte("Vua Cf:" + key)),
-		"an id too long":          strings.Repeat("i", apikeyid.MaxIDBytes+1) + ":" + key,
-		"a Bearer token":          "Bearer " + encoded,
+		"empty":                          "",
+		"a bare id":                      id,
+		"a bare secret in base64":        base64.StdEncoding.EncodeToString([]byte(key)),
+		"no id":                          ":" + key,
+		"no key":                         id + ":",
+		"garbled":                        strings.ReplaceAll(encoded, "=", "") + "!",
+		"an id with a space":             base64.StdEncoding.EncodeToString([]byte("Vua Cf:" + key)),
+		"an id too long":                 strings.Repeat("i", apikeyid.MaxIDBytes+1) + ":" + key,
+		"a Bearer token":                 "Bearer " + encoded,
+		"a Bearer header":                "Authorization: Bearer " + encoded,
+		"an id with a control character": base64.StdEncoding.EncodeToString([]byte("Vua\x1bCf:" + key)),
 	} {
 		t.Run(name, func(t *testing.T) {
 			g := NewWithT(t)

@@ -179,45 +179,18 @@ func FuzzParseAPIKeyInvalidateResponse(f *testing.F) {
 	})
 }
 
-func TestAPIKeyIDOfReadsALeakedCredentialInEveryForm(t *testing.T) {
+// APIKeyIDOf is apikeyid.Of (whose tests hold every form) with this package's error kind.
+func TestAPIKeyIDOfReadsALeakedCredentialAndRefusesWithKindInvalidRequest(t *testing.T) {
 	t.Parallel()
+	g := NewWithT(t)
 	const id, key = "VuaCfGcBCdbkQm-e5aOx", "ui2lp2axTNmsyakw9tvNnw"
 	encoded := base64.StdEncoding.EncodeToString([]byte(id + ":" + key))
-	valid := map[string]string{
-		"the encoded value":             encoded,
-		"with a trailing newline":       encoded + "\n",
-		"after the ApiKey scheme":       "ApiKey " + encoded,
-		"after a lower-case scheme":     "apikey  " + encoded,
-		"unpadded":                      strings.TrimRight(base64.StdEncoding.EncodeToString([]byte(id+":"+key+"x")), "="),
-		"as id:api_key":                 id + ":" + key,
-		"as id:api_key with whitespace": "  " + id + ":" + key + "\r\n",
-	}
-	for name, v := range valid {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			g := NewWithT(t)
 
-			got, err := es.APIKeyIDOf(v)
+	got, err := es.APIKeyIDOf("ApiKey " + encoded)
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(got).To(Equal(id))
 
-			g.Expect(err).NotTo(HaveOccurred())
-			g.Expect(got).To(Equal(id))
-		})
-	}
-	for name, v := range map[string]string{
-		"empty": "", "a bare id": id, "a bare secret in base64": base64.StdEncoding.EncodeToString([]byte(key)),
-		"no id": ":" + key, "no key": id + ":", "a Bearer token": "Bearer " + encoded[:20],
-	} {
-		t.Run("refuses "+name, func(t *testing.T) {
-			t.Parallel()
-			g := NewWithT(t)
-
-			_, err := es.APIKeyIDOf(v)
-
-			g.Expect(es.KindOf(err)).To(Equal(es.KindInvalidRequest))
-			g.Expect(err.Error()).NotTo(ContainSubstring(key))
-			if v != "" {
-				g.Expect(err.Error()).NotTo(ContainSubstring(v))
-			}
-		})
-	}
+	_, err = es.APIKeyIDOf(id + ":")
+	g.Expect(es.KindOf(err)).To(Equal(es.KindInvalidRequest))
+	g.Expect(err.Error()).NotTo(ContainSubstring(id))
 }
