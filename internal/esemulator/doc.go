@@ -109,9 +109,10 @@ limitations under the License.
 //	                 realms (default_native, native) and authentication_type realm
 //	Tokens disabled  6.0–7.6: 500 illegal_state_exception "tokens are not enabled"; 7.7+: 400
 //	                 feature_not_enabled_exception [disabled]
-//	403 wording      "action [a] is unauthorized for user [u]" (6.x–7.15); "... with roles [r], this
-//	                 action is granted by the cluster privileges [...]" (7.16–7.17 (u)); "... with
-//	                 effective roles [r], ..." (8.x+)
+//	403 wording      "action [a] is unauthorized for user [u]" (6.x–7.11); 7.12 adds ", this action is
+//	                 granted by the cluster privileges [...]"; 7.13–8.4 "... for user [u] with roles
+//	                 [r], this action ..."; 8.5+ "... with effective roles [r] (sorted)[ (assigned
+//	                 roles [x] were not found)], this action ..." [403]
 //	Media types      REST API compatibility (compatible-with) negotiated from 8.0 only (u)
 //	GET /            number; build_flavor and build_type from 6.3; build_hash (7 hex digits in 6.x,
 //	                 40 from 7.0; derived from the version, not real); lucene_version per minor from
@@ -168,6 +169,10 @@ limitations under the License.
 //     ..." answers InvalidateApiKeyResponse.emptyResponse(); the search filters
 //     api_key_invalidated: false; ApiKeyIntegTests assert no previously
 //     invalidated keys; ManageOwnApiKeyClusterPrivilege for the own-key rules.
+//   - [403] PR #66900 (cluster privileges named; 7.x backport #68263) and PR #68260 (the word
+//     "cluster"; backport #68426), both in February 2021 and the first in the 7.12.0 release notes;
+//     PR #69318 (role names; backport #70284) in the 7.13.0 release notes; PR #89680 (effective
+//     roles) in the 8.5.0 release notes; AuthorizationDenialMessages before and after #89680.
 //
 // Not emulated per generation: JSON syntax and field type errors (always
 // 8.x's x_content_parse_exception), 405 and unrecognized-parameter texts,

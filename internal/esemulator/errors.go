@@ -178,11 +178,16 @@ func (e *Emulator) unauthorizedError(action string, p *principal) *esError {
 	reason := fmt.Sprintf("action [%s] is unauthorized for user [%s]", action, p.username)
 	switch e.version.unauthorizedStyle() {
 	case unauthorizedRoles:
-		reason += fmt.Sprintf(" with roles [%s], this action is granted by the cluster privileges [%s]",
-			strings.Join(p.roles, ","), grantingPrivileges(action))
+		reason += fmt.Sprintf(" with roles [%s]", strings.Join(p.roles, ","))
 	case unauthorizedEffectiveRoles:
-		reason += fmt.Sprintf(" with effective roles [%s], this action is granted by the cluster privileges [%s]",
-			strings.Join(p.roles, ","), grantingPrivileges(action))
+		found, missing := e.resolveRoles(p.roles)
+		reason += fmt.Sprintf(" with effective roles [%s]", strings.Join(found, ","))
+		if len(missing) > 0 {
+			reason += fmt.Sprintf(" (assigned roles [%s] were not found)", strings.Join(missing, ","))
+		}
+	}
+	if e.version.unauthorizedStyle() != unauthorizedPlain {
+		reason += fmt.Sprintf(", this action is granted by the cluster privileges [%s]", grantingPrivileges(action))
 	}
 	return securityException(http.StatusForbidden, reason)
 }

@@ -236,22 +236,30 @@ func (v esVersion) tokensDisabledIsFeatureError() bool {
 type unauthorizedStyle int
 
 const (
-	// unauthorizedPlain: "action [a] is unauthorized for user [u]" (6.x–7.15).
+	// unauthorizedPlain: "action [a] is unauthorized for user [u]" (6.x–7.11).
 	unauthorizedPlain unauthorizedStyle = iota
-	// unauthorizedRoles adds "with roles [r], this action is granted by the
-	// cluster privileges [...]" (7.16–7.17; unverified boundary).
+	// unauthorizedPrivileges adds ", this action is granted by the cluster privileges [...]" (7.12: PR
+	// #66900, 7.x backport #68263, listed in the 7.12.0 release notes; the word "cluster" from PR
+	// #68260, backport #68426, merged with it in February 2021).
+	unauthorizedPrivileges
+	// unauthorizedRoles also puts "with roles [r]" after the user (7.13–8.4: PR #69318, backport
+	// #70284, "Include role names in access denied errors" in the 7.13.0 release notes; the 8.x
+	// AuthorizationDenialMessages before PR #89680 prints the user's assigned roles).
 	unauthorizedRoles
-	// unauthorizedEffectiveRoles says "with effective roles" (8.x+,
-	// AuthorizationDenialMessages).
+	// unauthorizedEffectiveRoles says "with effective roles [r]", sorted, and names the assigned roles
+	// that do not exist: "(assigned roles [x] were not found)" (8.5+: PR #89680, "Add information of
+	// resolved roles in denial messages" in the 8.5.0 release notes; AuthorizationDenialMessages).
 	unauthorizedEffectiveRoles
 )
 
 func (v esVersion) unauthorizedStyle() unauthorizedStyle {
 	switch {
-	case v.major >= 8:
+	case v.atLeast(8, 5, 0):
 		return unauthorizedEffectiveRoles
-	case v.atLeast(7, 16, 0):
+	case v.atLeast(7, 13, 0):
 		return unauthorizedRoles
+	case v.atLeast(7, 12, 0):
+		return unauthorizedPrivileges
 	}
 	return unauthorizedPlain
 }

@@ -278,3 +278,31 @@ func TestEachGenerationDescribesItselfOnGETRoot(t *testing.T) {
 		})
 	}
 }
+
+func TestEachGenerationWordsA403AsItDid(t *testing.T) {
+	const denied = "action [cluster:admin/xpack/security/token/invalidate] is unauthorized for user [carol]"
+	const granted = ", this action is granted by the cluster privileges [manage_saml,manage_token,manage_security,all]"
+	tests := []struct{ version, reason string }{
+		{"6.8.23", denied},
+		{"7.11.2", denied},
+		{"7.12.1", denied + granted},
+		{"7.13.0", denied + " with roles [zeta,gone,alpha]" + granted},
+		{"8.4.3", denied + " with roles [zeta,gone,alpha]" + granted},
+		{"8.5.0", denied + " with effective roles [alpha,zeta] (assigned roles [gone] were not found)" + granted},
+		{"9.1.0", denied + " with effective roles [alpha,zeta] (assigned roles [gone] were not found)" + granted},
+	}
+	for _, tt := range tests {
+		t.Run(tt.version, func(t *testing.T) {
+			g := NewWithT(t)
+			f := newFixture(t, esemulator.WithVersion(tt.version))
+			f.em.AddRole("alpha", "monitor")
+			f.em.AddRole("zeta")
+			f.em.AddUserWithRoles("carol", "carol-password", "", "zeta", "gone", "alpha")
+
+			r := f.send(http.MethodDelete, pathFor(tt.version), `{"token":"x"}`, "Authorization", basic("carol", "carol-password"))
+
+			g.Expect(r.status).To(Equal(http.StatusForbidden))
+			g.Expect(r.body).To(Equal(errorBody(403, "security_exception", tt.reason)))
+		})
+	}
+}

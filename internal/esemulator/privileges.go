@@ -60,3 +60,22 @@ func (e *Emulator) holdsAny(p *principal, privileges ...string) bool {
 	}
 	return false
 }
+
+// resolveRoles splits role names into those that exist (built in or defined) and those that do not,
+// each sorted, as 8.5+'s denial message lists them.
+func (e *Emulator) resolveRoles(names []string) (found, missing []string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	found, missing = []string{}, []string{}
+	for _, r := range names {
+		_, builtin := builtinRoles[r]
+		if _, defined := e.roles[r]; builtin || defined {
+			found = append(found, r)
+		} else {
+			missing = append(missing, r)
+		}
+	}
+	slices.Sort(found)
+	slices.Sort(missing)
+	return found, missing
+}
