@@ -259,8 +259,9 @@ func (b apiKeyBody) fields() []string {
 
 // refusedKeyField is the field of an invalidate API key body the target's parser refused as unknown in
 // an answer trusted as Elasticsearch's ("[invalidate_api_key] unknown field [ids], parser not found"
-// before 7.7, "[1:2] [invalidate_api_key] unknown field [ids]" after (u: the wording follows
-// ObjectParser, as for the token API)), or "".
+// before 7.6, "[1:2] [invalidate_api_key] unknown field [ids]" from 7.6, with " did you mean [id]?"
+// after it when a declared field is close (ObjectParser; PR #50938 in the 7.6.0 release notes)), or
+// "". The suggestion never reads "unknown field [...]", so it cannot be taken for a refused field.
 func (a *answer) refusedKeyField() string {
 	if a.status != 400 || a.esErr == nil || a.sent != apiKeyMode || !a.trusted() {
 		return ""

@@ -60,8 +60,9 @@ limitations under the License.
 //	                 security_exception "failed to invalidate token" (4)
 //	Unknown body field (5)
 //	  6.0–6.3        400 illegal_argument_exception "[invalidate_token] unknown field [f], parser not found"
-//	  6.4–7.6        400 x_content_parse_exception "[1:2] [invalidate_token] unknown field [f], parser not found"
-//	  7.7+ (u)       400 x_content_parse_exception "[1:2] [invalidate_token] unknown field [f]"
+//	  6.4–7.5        400 x_content_parse_exception "[1:2] [invalidate_token] unknown field [f], parser not found"
+//	  7.6+           400 x_content_parse_exception "[1:2] [invalidate_token] unknown field [f]", then " did
+//	                 you mean [g]?" (or "any of [g, h]?") for declared fields close to f
 //	X-Elastic-Product: Elasticsearch    from 7.14 (before, the official clients' product check fails)
 //	Get token        grant types: password (6.0), refresh_token (6.2), client_credentials and _kerberos
 //	                 (6.5 (u)); a password grant returns a refresh token from 6.2; "authentication"
@@ -149,7 +150,10 @@ limitations under the License.
 //     the 7.7.1 release notes do not list it.
 //   - (5) ObjectParser before PR #31030 (June 2018) threw
 //     IllegalArgumentException; #31030 made it XContentParseException
-//     (6.4); PR #50938 (January 2020) dropped ", parser not found".
+//     (6.4); PR #50938 (January 2020; listed as Add "did you mean" to ObjectParser in
+//     the 7.6.0 release notes, docs/reference/release-notes/7.6.asciidoc) dropped
+//     ", parser not found" and added the suggestions: SuggestingErrorOnUnknown
+//     keeps the fields whose Lucene Levenshtein similarity to f exceeds 0.5.
 //   - Get token: 6.0 reference page (password grant only), refresh tokens in
 //     6.2 (6.3 reference page), CreateTokenResponse V_7_11_0, TokenService.
 //   - [disabled] 6.0 TokenService.ensureEnabled (IllegalStateException);

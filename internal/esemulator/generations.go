@@ -147,14 +147,16 @@ const (
 	// field [f], parser not found" (PR #31030, June 2018, so 6.4; the message
 	// is asserted in ObjectParserTests as of PR #42491).
 	dialectParserNotFound
-	// dialectModern: "[l:c] [name] unknown field [f]" (PR #50938 "did you
-	// mean", January 2020). Unverified: 7.7 is chosen as its first release.
+	// dialectModern: "[l:c] [name] unknown field [f]", followed by " did you
+	// mean [g]?" when a declared field is close (PR #50938, January 2020,
+	// listed as Add "did you mean" to ObjectParser in the 7.6.0 release notes;
+	// SuggestingErrorOnUnknown and its tests).
 	dialectModern
 )
 
 func (v esVersion) parseDialect() parseDialect {
 	switch {
-	case v.atLeast(7, 7, 0):
+	case v.atLeast(7, 6, 0):
 		return dialectModern
 	case v.atLeast(6, 4, 0):
 		return dialectParserNotFound

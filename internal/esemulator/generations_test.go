@@ -223,7 +223,9 @@ func TestEachGenerationRefusesTheFieldsItDoesNotKnow(t *testing.T) {
 		{"6.5.4", `{"token":"a","refresh_token":"b"}`, 400,
 			errorBody(400, "illegal_argument_exception", "only one of [token, refresh_token] may be sent per request")},
 		{"6.8.23", `{"username":"elastic"}`, 200, createdCounts(true, 2, 0)},
-		{"7.6.2", `{"user":"elastic"}`, 400, unknownParse("user", ", parser not found")},
+		{"7.5.2", `{"user":"elastic"}`, 400, unknownParse("user", ", parser not found")},
+		{"7.6.0", `{"user":"elastic"}`, 400, unknownParse("user", "")},
+		{"7.6.0", `{"tokn":"x"}`, 400, unknownParse("tokn", " did you mean [token]?")},
 		{"7.10.2", `{"user":"elastic"}`, 400, unknownParse("user", "")},
 		{"9.1.0", `{"user":"elastic"}`, 400, unknownParse("user", "")},
 	}
