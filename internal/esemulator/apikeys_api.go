@@ -48,7 +48,11 @@ func (v esVersion) invalidateAPIKeyParser(apiVersion int) objectParser {
 	if !v.apiKeyIDList() || v.major == 7 || apiVersion == 7 {
 		fields = append(fields, fieldID)
 	}
-	p := objectParser{name: "invalidate_api_key", fields: fields, dialect: v.parseDialect(),
+	name := "invalidate_api_key"
+	if v.major >= 8 && apiVersion == 7 {
+		name = "invalidate_api_key_v7" // RestInvalidateApiKeyAction's parser for RestApiVersion.V_7
+	}
+	p := objectParser{name: name, fields: fields, dialect: v.parseDialect(),
 		lists: []string{fieldIDs}, bools: []string{fieldOwner}}
 	p.build = func(values map[string]string) *esError {
 		_, id := values[fieldID]

@@ -20,6 +20,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -355,9 +356,9 @@ func TestADisabledAPIKeyServiceRefusesEveryAPIKeyAction(t *testing.T) {
 		To(Equal(http.StatusUnauthorized))
 }
 
-func TestTheDeprecatedIDFieldWarnsFrom710(t *testing.T) {
+func TestTheDeprecatedIDFieldWarnsFrom712(t *testing.T) {
 	t.Parallel()
-	for version, warns := range map[string]bool{"7.9.3": false, "7.17.29": true} {
+	for version, warns := range map[string]bool{"7.9.3": false, "7.11.2": false, "7.12.0": true, "7.17.29": true} {
 		t.Run(version, func(t *testing.T) {
 			t.Parallel()
 			g := NewWithT(t)
@@ -367,7 +368,8 @@ func TestTheDeprecatedIDFieldWarnsFrom710(t *testing.T) {
 
 			g.Expect(r.status).To(Equal(http.StatusOK))
 			if warns {
-				g.Expect(r.header.Get("Warning")).To(MatchRegexp(`^299 Elasticsearch-7\.17\.29-[0-9a-f]+ "Deprecated field \[id\] used, replaced by \[ids\]"$`))
+				g.Expect(r.header.Get("Warning")).To(MatchRegexp(`^299 Elasticsearch-` + regexp.QuoteMeta(version) +
+					`-[0-9a-f]+ "Deprecated field \[id\] used, replaced by \[ids\]"$`))
 			} else {
 				g.Expect(r.header.Values("Warning")).To(BeEmpty())
 			}
@@ -389,6 +391,11 @@ func TestVersion8TakesIDOnlyForCompatibleWith7(t *testing.T) {
 	g.Expect(v7.status).To(Equal(http.StatusOK), v7.body)
 	g.Expect(v7.body).To(Equal(keyLists(id)))
 	g.Expect(v7.header.Get("Warning")).To(ContainSubstring("Deprecated field [id] used, replaced by [ids]"))
+
+	// The v7 parser has its own name (RestInvalidateApiKeyAction), which its errors quote.
+	typo := f.send(http.MethodDelete, apiKeyPath, `{"idz":"a"}`, "Content-Type", compat, "Accept", compat)
+	g.Expect(typo.status).To(Equal(http.StatusBadRequest))
+	g.Expect(typo.body).To(ContainSubstring(`"reason":"[1:2] [invalidate_api_key_v7] unknown field [idz] did you mean any of [id, ids]?"`))
 }
 
 func TestGetAPIKeysWithManageOwnAPIKeySeesOnlyOwnKeys(t *testing.T) {

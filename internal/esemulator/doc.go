@@ -77,7 +77,8 @@ limitations under the License.
 //	  invalidate     6.7–7.3: id, name, realm_name, username; 7.4+: owner; 7.10+: ids (a list, or one
 //	                 string); 7.10–7.17 also id (not with ids: "Must use either [id] or [ids], not both
 //	                 at the same time"); 8.x: id only for compatible-with=7; 9.x never (8); from
-//	                 7.11 (u) "id" adds a Warning: Deprecated field [id] used, replaced by [ids] (PR #66317)
+//	                 7.12 "id" adds a Warning: Deprecated field [id] used, replaced by [ids] (PR #66317,
+//	                 7.12.0 release notes; without the "[invalidate_api_key][1:7] " prefix 7.7+ put first)
 //	  validation     "Validation Failed: n: ..." (8). 6.7–7.3: One of [api key id, api key name, username,
 //	                 realm name] must be specified; api key id (name) must not be specified when username
 //	                 or realm name is specified; api key name must not be specified when api key id is

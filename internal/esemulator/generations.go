@@ -280,12 +280,14 @@ func (v esVersion) apiKeyIDList() bool {
 	return v.atLeast(7, 10, 0)
 }
 
-// deprecatedIDField: a body with "id" gets a deprecation Warning from 7.11 (PR #66317, "Deprecate the
-// id field for the InvalidateApiKey API", 7.x backport #66670 in December 2020: 7.11 (u)), and in 8.x
-// for compatible-with=7 (ParseField("id").withAllDeprecated("ids")); the text follows ParseField's
-// "Deprecated field [id] used, replaced by [ids]" (u: any location prefix).
+// deprecatedIDField: a body with "id" gets a deprecation Warning from 7.12 (PR #66317, "Deprecate the
+// id field for the InvalidateApiKey API", 7.x backport #66670 in December 2020, listed under
+// Deprecations in the 7.12.0 release notes), and in 8.x for compatible-with=7
+// (ParseField("id").withAllDeprecated("ids")); the text follows LoggingDeprecationHandler's
+// "Deprecated field [id] used, replaced by [ids]". Not emulated: the "[parser][line:column] " prefix
+// the handler has put first since 7.7 (PR #53805), the column being the value's.
 func (v esVersion) deprecatedIDField() bool {
-	return v.atLeast(7, 11, 0)
+	return v.atLeast(7, 12, 0)
 }
 
 // idsCheckedWhileParsing: 8.x checks "ids" (not empty, no blank id) in InvalidateApiKeyRequest's
