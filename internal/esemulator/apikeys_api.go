@@ -298,7 +298,7 @@ func (e *Emulator) createAPIKey(req *request) response {
 
 // getAPIKeys serves GET /_security/api_key?id=&name=&owner=&realm_name=&username=, answering
 // {"api_keys":[...]} with invalidated keys included (GetApiKeyRequest's validation as invalidation's,
-// with "retrieving" for "invalidating").
+// with "retrieving" for "invalidating"), with status 404 for an id no key matches.
 func (e *Emulator) getAPIKeys(req *request) response {
 	q := req.http.URL.Query()
 	var bad []string
@@ -338,8 +338,8 @@ func (e *Emulator) getAPIKeys(req *request) response {
 		infos[i] = keyInfo(k)
 	}
 	e.mu.Unlock()
-	if len(infos) == 0 && e.version.getAPIKeyNotFoundIs404() {
-		return newError(http.StatusNotFound, "resource_not_found_exception", "api key not found").response()
+	if len(infos) == 0 && len(r.ids) > 0 && e.version.getAPIKeyNotFoundIs404() {
+		return jsonResponse(http.StatusNotFound, obj("api_keys", infos))
 	}
 	return jsonResponse(http.StatusOK, obj("api_keys", infos))
 }

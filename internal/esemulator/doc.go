@@ -93,8 +93,8 @@ limitations under the License.
 //	  answer         [,"error_details"]}; unknown ids and keys already invalidated: 200 with empty lists
 //	                 (the search skips invalidated keys), never 404 (9)
 //	  get answer     {"api_keys":[{"id","name","creation"[,"expiration"],"invalidated","username","realm"}]};
-//	                 nothing found: 404 resource_not_found_exception "api key not found" from 8.0 (u:
-//	                 wording; observed as a 404), an empty list before (u)
+//	                 nothing found: {"api_keys":[]}, with status 404 when the id parameter was given,
+//	                 else 200 (7.4+, 6.7–7.3 (u)) [get]
 //	  authenticate   an invalidated key: 401 "api key [id] has been invalidated" (checked before the
 //	                 secret; wording (u)); an expired one: 401 "api key is expired"
 //	  privileges     manage_api_key, manage_security, all: any key; manage_own_api_key (7.4+): owner: true,
@@ -178,6 +178,8 @@ limitations under the License.
 //     "cluster"; backport #68426), both in February 2021 and the first in the 7.12.0 release notes;
 //     PR #69318 (role names; backport #70284) in the 7.13.0 release notes; PR #89680 (effective
 //     roles) in the 8.5.0 release notes; AuthorizationDenialMessages before and after #89680.
+//   - [get] RestGetApiKeyAction (404 when the id has text and no key is found) read at 7.4–7.6,
+//     7.7–7.10 and 8.x; ApiKeyService.getApiKeys (GetApiKeyResponse.emptyResponse()).
 //
 // Not emulated per generation: JSON syntax and field type errors (always
 // 8.x's x_content_parse_exception), 405 and unrecognized-parameter texts,
