@@ -31,10 +31,10 @@ type apiPath string
 const (
 	// currentPath is the path of 7.0 and later (see v7_0).
 	currentPath apiPath = "/_security/oauth2/token"
-	// legacyPath is the only path of 6.x before late 6.x releases also routed currentPath
-	// (elastic/elasticsearch#36379 added /_security to 6.x for mixed 6.x/7.x clusters; which 6.x
-	// release first shipped it is unverified, so 6.x targets are sent to legacyPath, which every 6.x
-	// routes), deprecated in 7.x and gone from 8.0 (see v8_0).
+	// legacyPath is the only path of 6.0–6.5; 6.6–6.8 also route currentPath, undocumented
+	// (elastic/elasticsearch#36379, labelled v6.6.0, added /_security to 6.x for mixed 6.x/7.x
+	// clusters). 6.x targets are still sent to legacyPath, which every 6.x routes. It is deprecated
+	// in 7.x and gone from 8.0 (see v8_0).
 	legacyPath apiPath = "/_xpack/security/oauth2/token"
 )
 

@@ -34,8 +34,8 @@ limitations under the License.
 // an unverified boundary or detail, chosen as stated.
 //
 //	Paths of invalidate (DELETE) and get token (POST) [routes]
-//	  6.0–6.6        /_xpack/security/oauth2/token only
-//	  6.7–6.8        /_xpack/... and /_security/... (1), neither with a Warning
+//	  6.0–6.5        /_xpack/security/oauth2/token only
+//	  6.6–6.8        /_xpack/... and /_security/... (1), neither with a Warning
 //	  7.x            /_security/...; /_xpack/... works and adds a Warning
 //	  8.x            /_security/...; /_xpack/... only for compatible-with=7, with a Warning
 //	  9.x            /_security/... only
@@ -135,10 +135,10 @@ limitations under the License.
 //     notes (docs/reference/release-notes/6.4.asciidoc, REST API bug fixes);
 //     RestController.handleBadRequest (8.x) for the JSON form.
 //   - (1) PR #36379 added the /_security paths to 6.x, undocumented and
-//     without deprecating /_xpack; its first release is unverified, 6.7 is
-//     chosen (6.x work merged after 6.6 branched, like #36766, shipped in 6.7;
-//     issue #37139, January 2019, says the non-_xpack endpoints "are
-//     available in 6.7.0", which does not rule 6.6 out).
+//     without deprecating /_xpack: labelled v6.6.0, merged into 6.x by
+//     9 December 2018, before the 6.6 branch was cut (about 19 December,
+//     elasticsearch-hadoop PR #1228); the 6.6.0 release notes list it (seen
+//     quoted; the stored docs/reference/release-notes/6.6.asciidoc is a stub).
 //   - (2) Issue #35115 (v6.4.2 TokenService "always returns created: true");
 //     fixed by PR #35388, so 6.7.
 //   - (3) PR #35388 ("After backporting to 6.x, `created` will be removed

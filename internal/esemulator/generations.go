@@ -24,7 +24,7 @@ package esemulator
 type xpackMode int
 
 const (
-	// xpackCurrent: the only (6.0–6.6) or an equal (6.7–6.8) path, no warning.
+	// xpackCurrent: the only (6.0–6.5) or an equal (6.6–6.8) path, no warning.
 	xpackCurrent xpackMode = iota
 	// xpackDeprecated: routed for every request, answered with a Warning (7.x).
 	xpackDeprecated
@@ -53,14 +53,15 @@ func (v esVersion) xpackRoutes() xpackMode {
 }
 
 // routesSecurityPrefix: /_security/... exists from 7.0 (PR #36293, issue
-// #35958) and, undocumented and without deprecating /_xpack, in 6.x after
+// #35958) and, undocumented and without deprecating /_xpack, in 6.x from 6.6:
 // PR #36379 ("adds support for the /_security endpoints in 6.x to facilitate
-// ... a mixed 6.x/7.x cluster", merged into 6.x in December 2018).
-// Unverified: the first 6.x release holding it; 6.7 is chosen (the 6.x
-// features merged after 6.6's branch, like PR #36766, shipped in 6.7), so
-// a client never relies on it in 6.6.
+// ... a mixed 6.x/7.x cluster") carries the v6.6.0 label and was merged into
+// 6.x by 9 December 2018 (a commit of that day cites it), while 6.x was still
+// 6.6.0 (the 6.6 branch was cut about 19 December 2018: elasticsearch-hadoop
+// PR #1228); the 6.6.0 release notes list it, as quoted by a third-party
+// feature table (the stored 6.6 notes file is a stub).
 func (v esVersion) routesSecurityPrefix() bool {
-	return v.atLeast(6, 7, 0)
+	return v.atLeast(6, 6, 0)
 }
 
 // invalidateFields are the fields RestInvalidateTokenAction's parser

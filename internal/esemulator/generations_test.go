@@ -85,6 +85,9 @@ func TestEachGenerationInvalidatesOnItsOwnPaths(t *testing.T) {
 		// PR #30383 (6.4.0): the JSON answer to an unknown path.
 		{"6.5.4", false, created(true), created(true),
 			pathAnswer{200, created(true), ""}, pathAnswer{400, noHandlerJSONCurrent, ""}},
+		// PR #36379 (6.6.0): /_security beside /_xpack, neither deprecated.
+		{"6.6.2", false, created(true), created(true),
+			pathAnswer{200, created(true), ""}, pathAnswer{200, created(true), ""}},
 		{"6.8.23", false, createdCounts(true, 1, 0), createdCounts(false, 0, 1),
 			pathAnswer{200, createdCounts(true, 1, 0), ""}, pathAnswer{200, createdCounts(true, 1, 0), ""}},
 		{"7.6.2", false, counts(1, 0), counts(0, 1),

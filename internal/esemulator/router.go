@@ -57,6 +57,7 @@ type handlerFunc func(*Emulator, *request) response
 type route struct {
 	handlers map[string]handlerFunc
 	current  string // for a legacy route, the path that replaced it
+	apiKeys  bool   // registered only by versions with API keys (esVersion.apiKeys)
 }
 
 // methodOrder is RestRequest.Method's declaration order, used for Allow.
@@ -69,7 +70,7 @@ var routes = map[string]route{
 		http.MethodGet: (*Emulator).authenticateInfo}},
 	"/_security/oauth2/token": {handlers: map[string]handlerFunc{
 		http.MethodPost: (*Emulator).getToken, http.MethodDelete: (*Emulator).invalidateToken}},
-	"/_security/api_key": {handlers: map[string]handlerFunc{
+	"/_security/api_key": {apiKeys: true, handlers: map[string]handlerFunc{
 		http.MethodGet: (*Emulator).getAPIKeys, http.MethodPost: (*Emulator).createAPIKey,
 		http.MethodPut: (*Emulator).createAPIKey, http.MethodDelete: (*Emulator).invalidateAPIKeys}},
 	"/_security/user/{name}": {handlers: map[string]handlerFunc{
@@ -129,7 +130,7 @@ func (e *Emulator) lookup(req *request) (rt route, warn, found bool) {
 	case !found || req.path == "/":
 		return rt, false, found
 	case rt.current == "":
-		return rt, false, e.version.routesSecurityPrefix()
+		return rt, false, e.version.routesSecurityPrefix() && (!rt.apiKeys || e.version.apiKeys())
 	}
 	switch e.version.xpackRoutes() {
 	case xpackCurrent:
