@@ -40,7 +40,7 @@ limitations under the License.
 //	  8.x            /_security/...; /_xpack/... only for compatible-with=7, with a Warning
 //	  9.x            /_security/... only
 //	Warning value    299 Elasticsearch-<version>-<build hash> "[DELETE /_xpack/security/oauth2/token]
-//	                 is deprecated! Use [DELETE /_security/oauth2/token] instead." (no date appended (u))
+//	                 is deprecated! Use [DELETE /_security/oauth2/token] instead." (no date: PR #37622, 7.0)
 //	Unknown path     6.0–6.3: 400 text/plain "No handler found for uri [...] and method [...]";
 //	                 6.4+: 400 {"error":"no handler found for uri [...] and method [...]"} [no handler]
 //	Invalidate fields
@@ -115,7 +115,9 @@ limitations under the License.
 //	                 granted by the cluster privileges [...]"; 7.13–8.4 "... for user [u] with roles
 //	                 [r], this action ..."; 8.5+ "... with effective roles [r] (sorted)[ (assigned
 //	                 roles [x] were not found)], this action ..." [403]
-//	Media types      REST API compatibility (compatible-with) negotiated from 8.0 only (u)
+//	Media types      REST API compatibility (compatible-with) negotiated from 8.0 only (PR #71879's
+//	                 guide: 7.x only reads the header, 7.13+ per the clients); before, any media type
+//	                 is served as the current version (7.x's and older refusals not emulated (u))
 //	GET /            number; build_flavor and build_type from 6.3; build_hash (7 hex digits in 6.x,
 //	                 40 from 7.0; derived from the version, not real); lucene_version per minor from
 //	                 the release notes (u per patch); minimum wire/index compatibility 5.6.0/5.0.0
@@ -148,7 +150,10 @@ limitations under the License.
 //     invalidated > 0, none previously, no error. Unverified: its position.
 //   - (4) Issue #53323, PR #54532 (7.8.0), backport #56741 to 7.7 (commit
 //     5ed4e7cc), opened after 7.7.0 shipped; 7.7.1 is chosen, unverified:
-//     the 7.7.1 release notes do not list it.
+//     the 7.7.1 release notes do not list it (their Authentication fixes are
+//     #56354 and #55114). The answers themselves: the REST test
+//     token/11_invalidation.yml (404 with zero counters for unknown access
+//     and refresh tokens, 400 before any token exists).
 //   - (5) ObjectParser before PR #31030 (June 2018) threw
 //     IllegalArgumentException; #31030 made it XContentParseException
 //     (6.4); PR #50938 (January 2020; listed as Add "did you mean" to ObjectParser in

@@ -143,9 +143,10 @@ func transportID(major, minor, patch int) uint64 {
 	return uint64(major*1_000_000 + minor*10_000 + patch*100 + 99) //nolint:gosec // G115: parseVersion bounds major to 6-9, minor and patch to 0-99
 }
 
-// warning formats a deprecation Warning header value as Elasticsearch does.
-// Unverified: some 6.x/7.x releases appended a quoted date to the value; the
-// emulator never does.
+// warning formats a deprecation Warning header value as Elasticsearch does
+// from 7.0: no warn-date after the text (PR #37622 "Remove warn-date from
+// warning headers", January 2019, on the branch that became 7.0). 5.x and
+// 6.x appended a quoted date (PR #23275); the emulator sends no Warning in 6.x.
 func (v esVersion) warning(msg string) string {
 	return fmt.Sprintf("299 Elasticsearch-%s-%s \"%s\"", v.number, v.buildHash, msg)
 }
@@ -170,10 +171,15 @@ func compatibleWith(mediaType string) int {
 
 // negotiate picks the REST API version of a request like
 // RestCompatibleVersionHelper.getCompatibleVersion, or fails with
-// media_type_header_exception. REST API compatibility exists from 8.0
-// (RestApiVersion); before, the request is served as the current version
-// whatever its media types say (unverified for 7.11–7.17, which parsed
-// compatible-with=7 ahead of 8.0).
+// media_type_header_exception. REST API compatibility exists from 8.0: the
+// developers' guide (REST_API_COMPATIBILITY.md, PR #71879) says it is first
+// introduced with 8, the 7.x branch only reading the header, so that a
+// compatible-with=7 request to 7.x gets nothing special (the clients' notes
+// date that acceptance to 7.13: go-elasticsearch PR #266, elasticsearch-php
+// PR #1142). Before 8.0 the emulator serves every request as the current
+// version whatever its media types say; 7.x's refusal of other
+// compatible-with values, and older releases' of the vendor media types, are
+// not emulated (u).
 func (e *Emulator) negotiate(req *request) *esError {
 	if e.version.major < 8 {
 		req.apiVersion = e.version.major
