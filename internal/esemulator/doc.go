@@ -114,7 +114,9 @@ limitations under the License.
 //	403 wording      "action [a] is unauthorized for user [u]" (6.x–7.11); 7.12 adds ", this action is
 //	                 granted by the cluster privileges [...]"; 7.13–8.4 "... for user [u] with roles
 //	                 [r], this action ..."; 8.5+ "... with effective roles [r] (sorted)[ (assigned
-//	                 roles [x] were not found)], this action ..." [403]
+//	                 roles [x] were not found)], this action ..." [403]; an API key caller from
+//	                 7.13: "... for API key id [id] of user [u], this action ..." (no roles; before
+//	                 7.13 the user alone (u))
 //	Media types      REST API compatibility (compatible-with) negotiated from 8.0 only (PR #71879's
 //	                 guide: 7.x only reads the header, 7.13+ per the clients); before, any media type
 //	                 is served as the current version (7.x's and older refusals not emulated (u))

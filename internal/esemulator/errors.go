@@ -173,13 +173,21 @@ func grantingPrivileges(action string) string {
 }
 
 // unauthorizedError is a 403 in the wording of the emulated version
-// (esVersion.unauthorizedStyle).
+// (esVersion.unauthorizedStyle). From 7.13 a caller authenticated by an API key is described as
+// "API key id [id] of user [u]" and without roles, which an API key does not have (PR #69318's
+// AuthorizationService, and AuthorizationDenialMessages.authenticatedUserDescription and
+// rolesDescription in 8.x); before 7.13 the emulator names only the user (u).
 func (e *Emulator) unauthorizedError(action string, p *principal) *esError {
 	reason := fmt.Sprintf("action [%s] is unauthorized for user [%s]", action, p.username)
-	switch e.version.unauthorizedStyle() {
-	case unauthorizedRoles:
+	byAPIKey := p.authType == authTypeAPIKey && e.version.unauthorizedStyle() >= unauthorizedRoles
+	if byAPIKey {
+		reason = fmt.Sprintf("action [%s] is unauthorized for API key id [%s] of user [%s]", action, p.apiKeyID, p.username)
+	}
+	switch style := e.version.unauthorizedStyle(); {
+	case byAPIKey:
+	case style == unauthorizedRoles:
 		reason += fmt.Sprintf(" with roles [%s]", strings.Join(p.roles, ","))
-	case unauthorizedEffectiveRoles:
+	case style == unauthorizedEffectiveRoles:
 		found, missing := e.resolveRoles(p.roles)
 		reason += fmt.Sprintf(" with effective roles [%s]", strings.Join(found, ","))
 		if len(missing) > 0 {

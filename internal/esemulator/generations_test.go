@@ -20,6 +20,7 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 
 	. "github.com/onsi/gomega"
@@ -286,15 +287,16 @@ func TestEachGenerationDescribesItselfOnGETRoot(t *testing.T) {
 
 func TestEachGenerationWordsA403AsItDid(t *testing.T) {
 	const denied = "action [cluster:admin/xpack/security/token/invalidate] is unauthorized for user [carol]"
+	const byKey = "action [cluster:admin/xpack/security/token/invalidate] is unauthorized for API key id [%s] of user [carol]"
 	const granted = ", this action is granted by the cluster privileges [manage_saml,manage_token,manage_security,all]"
-	tests := []struct{ version, reason string }{
-		{"6.8.23", denied},
-		{"7.11.2", denied},
-		{"7.12.1", denied + granted},
-		{"7.13.0", denied + " with roles [zeta,gone,alpha]" + granted},
-		{"8.4.3", denied + " with roles [zeta,gone,alpha]" + granted},
-		{"8.5.0", denied + " with effective roles [alpha,zeta] (assigned roles [gone] were not found)" + granted},
-		{"9.1.0", denied + " with effective roles [alpha,zeta] (assigned roles [gone] were not found)" + granted},
+	tests := []struct{ version, reason, keyReason string }{
+		{"6.8.23", denied, denied},
+		{"7.11.2", denied, denied},
+		{"7.12.1", denied + granted, denied + granted},
+		{"7.13.0", denied + " with roles [zeta,gone,alpha]" + granted, byKey + granted},
+		{"8.4.3", denied + " with roles [zeta,gone,alpha]" + granted, byKey + granted},
+		{"8.5.0", denied + " with effective roles [alpha,zeta] (assigned roles [gone] were not found)" + granted, byKey + granted},
+		{"9.1.0", denied + " with effective roles [alpha,zeta] (assigned roles [gone] were not found)" + granted, byKey + granted},
 	}
 	for _, tt := range tests {
 		t.Run(tt.version, func(t *testing.T) {
@@ -303,11 +305,15 @@ func TestEachGenerationWordsA403AsItDid(t *testing.T) {
 			f.em.AddRole("alpha", "monitor")
 			f.em.AddRole("zeta")
 			f.em.AddUserWithRoles("carol", "carol-password", "", "zeta", "gone", "alpha")
+			keyID, keySecret, _ := f.em.CreateAPIKey("carol", "carols-key")
 
-			r := f.send(http.MethodDelete, pathFor(tt.version), `{"token":"x"}`, "Authorization", basic("carol", "carol-password"))
+			byUser := f.send(http.MethodDelete, pathFor(tt.version), `{"token":"x"}`, "Authorization", basic("carol", "carol-password"))
+			byCarolsKey := f.send(http.MethodDelete, pathFor(tt.version), `{"token":"x"}`, "Authorization", apiKey(keyID, keySecret))
 
-			g.Expect(r.status).To(Equal(http.StatusForbidden))
-			g.Expect(r.body).To(Equal(errorBody(403, "security_exception", tt.reason)))
+			g.Expect(byUser.status).To(Equal(http.StatusForbidden))
+			g.Expect(byUser.body).To(Equal(errorBody(403, "security_exception", tt.reason)))
+			g.Expect(byCarolsKey.status).To(Equal(http.StatusForbidden))
+			g.Expect(byCarolsKey.body).To(Equal(errorBody(403, "security_exception", strings.ReplaceAll(tt.keyReason, "%s", keyID))))
 		})
 	}
 }
