@@ -218,7 +218,7 @@ func managerOptions(o options) ctrl.Options {
 		Scheme:        scheme,
 		Metrics:       metricsOptions,
 		WebhookServer: webhook.NewServer(webhook.Options{TLSOpts: tlsOpts, CertDir: o.webhook.certDir, Port: o.webhook.port}),
-		// Only the watched namespaces' TokenRevocations, without managedFields (namespaces.go).
+		// Only the watched namespaces' revocations, without managedFields (namespaces.go).
 		Cache:                   o.watchNamespaces.cacheOptions(),
 		HealthProbeBindAddress:  o.probeAddr,
 		LeaderElection:          o.enableLeaderElection,

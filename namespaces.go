@@ -73,9 +73,10 @@ func parseNamespaces(value string) ([]string, error) {
 	return list, nil
 }
 
-// cacheOptions are the manager's cache options: TokenRevocations are cached only in the watched
-// namespaces, if any. The reconciler reads TokenRevocations from the cache and nothing else
-// (Secrets, ECK objects are read uncached); managedFields are never read, so they are not kept.
+// cacheOptions are the manager's cache options: the revocations (TokenRevocations and
+// ApiKeyRevocations) are cached only in the watched namespaces, if any. The reconcilers read
+// revocations from the cache and nothing else (Secrets, ECK objects are read uncached);
+// managedFields are never read, so they are not kept.
 func (w *watchNamespaces) cacheOptions() cache.Options {
 	options := cache.Options{DefaultTransform: cache.TransformStripManagedFields()}
 	if len(w.list) > 0 {
