@@ -114,9 +114,8 @@ limitations under the License.
 //	403 wording      "action [a] is unauthorized for user [u]" (6.x–7.11); 7.12 adds ", this action is
 //	                 granted by the cluster privileges [...]"; 7.13–8.4 "... for user [u] with roles
 //	                 [r], this action ..."; 8.5+ "... with effective roles [r] (sorted)[ (assigned
-//	                 roles [x] were not found)], this action ..." [403]; an API key caller from
-//	                 7.13: "... for API key id [id] of user [u], this action ..." (no roles; before
-//	                 7.13 the user alone (u))
+//	                 roles [x] were not found)], this action ..." [403]; an API key caller: "... for
+//	                 API key id [id] of user [u]" and never roles (7.0+; 6.7–6.8 (u))
 //	Media types      REST API compatibility (compatible-with) negotiated from 8.0 only (PR #71879's
 //	                 guide: 7.x only reads the header, 7.13+ per the clients); before, any media type
 //	                 is served as the current version (7.x's and older refusals not emulated (u))
@@ -184,7 +183,8 @@ limitations under the License.
 //   - [403] PR #66900 (cluster privileges named; 7.x backport #68263) and PR #68260 (the word
 //     "cluster"; backport #68426), both in February 2021 and the first in the 7.12.0 release notes;
 //     PR #69318 (role names; backport #70284) in the 7.13.0 release notes; PR #89680 (effective
-//     roles) in the 8.5.0 release notes; AuthorizationDenialMessages before and after #89680.
+//     roles) in the 8.5.0 release notes; AuthorizationDenialMessages before and after #89680. The API
+//     key caller: denialException in the 7.x AuthorizationService before #66900 (API_KEY_REALM_TYPE).
 //   - [get] RestGetApiKeyAction (404 when the id has text and no key is found) read at 7.4–7.6,
 //     7.7–7.10 and 8.x; ApiKeyService.getApiKeys (GetApiKeyResponse.emptyResponse()).
 //

@@ -173,13 +173,14 @@ func grantingPrivileges(action string) string {
 }
 
 // unauthorizedError is a 403 in the wording of the emulated version
-// (esVersion.unauthorizedStyle). From 7.13 a caller authenticated by an API key is described as
-// "API key id [id] of user [u]" and without roles, which an API key does not have (PR #69318's
-// AuthorizationService, and AuthorizationDenialMessages.authenticatedUserDescription and
-// rolesDescription in 8.x); before 7.13 the emulator names only the user (u).
+// (esVersion.unauthorizedStyle). A caller authenticated by an API key is described as "API key id
+// [id] of user [u]", never with roles, which an API key does not have: AuthorizationService's
+// denialException in the 7.x AuthorizationEngine era before PR #66900 (the API key realm type
+// checked), with PR #69318's roles (7.13), and AuthorizationDenialMessages in 8.x. Unverified: 6.7–6.8,
+// chosen alike.
 func (e *Emulator) unauthorizedError(action string, p *principal) *esError {
 	reason := fmt.Sprintf("action [%s] is unauthorized for user [%s]", action, p.username)
-	byAPIKey := p.authType == authTypeAPIKey && e.version.unauthorizedStyle() >= unauthorizedRoles
+	byAPIKey := p.authType == authTypeAPIKey
 	if byAPIKey {
 		reason = fmt.Sprintf("action [%s] is unauthorized for API key id [%s] of user [%s]", action, p.apiKeyID, p.username)
 	}

@@ -290,9 +290,9 @@ func TestEachGenerationWordsA403AsItDid(t *testing.T) {
 	const byKey = "action [cluster:admin/xpack/security/token/invalidate] is unauthorized for API key id [%s] of user [carol]"
 	const granted = ", this action is granted by the cluster privileges [manage_saml,manage_token,manage_security,all]"
 	tests := []struct{ version, reason, keyReason string }{
-		{"6.8.23", denied, denied},
-		{"7.11.2", denied, denied},
-		{"7.12.1", denied + granted, denied + granted},
+		{"6.8.23", denied, byKey},
+		{"7.11.2", denied, byKey},
+		{"7.12.1", denied + granted, byKey + granted},
 		{"7.13.0", denied + " with roles [zeta,gone,alpha]" + granted, byKey + granted},
 		{"8.4.3", denied + " with roles [zeta,gone,alpha]" + granted, byKey + granted},
 		{"8.5.0", denied + " with effective roles [alpha,zeta] (assigned roles [gone] were not found)" + granted, byKey + granted},
