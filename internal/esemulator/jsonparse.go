@@ -21,7 +21,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"unicode/utf16"
 )
 
 // Field names of the request bodies the objectParsers read.
@@ -225,71 +224,6 @@ func (p objectParser) unknownField(loc, name string) *esError {
 		return parseError(loc, msg+", parser not found")
 	}
 	return parseError(loc, msg+didYouMean(name, p.fields))
-}
-
-// didYouMean is SuggestingErrorOnUnknown.suggest (PR #50938, 7.6): the declared fields whose Lucene
-// Levenshtein similarity to name (1 - edits / the longer length, in UTF-16 units) exceeds 0.5, most
-// similar first, then by name: " did you mean [a]?", " did you mean any of [a, b]?", or "".
-func didYouMean(name string, candidates []string) string {
-	type scored struct {
-		similarity float32
-		field      string
-	}
-	var near []scored
-	for _, c := range candidates {
-		if s := levenshteinSimilarity(name, c); s > 0.5 {
-			near = append(near, scored{s, c})
-		}
-	}
-	if len(near) == 0 {
-		return ""
-	}
-	slices.SortStableFunc(near, func(a, b scored) int {
-		if a.similarity != b.similarity {
-			if a.similarity > b.similarity {
-				return -1
-			}
-			return 1
-		}
-		return strings.Compare(a.field, b.field)
-	})
-	if len(near) == 1 {
-		return " did you mean [" + near[0].field + "]?"
-	}
-	names := make([]string, len(near))
-	for i, c := range near {
-		names[i] = c.field
-	}
-	return " did you mean any of [" + strings.Join(names, ", ") + "]?"
-}
-
-// levenshteinSimilarity is Lucene's LevenshteinDistance.getDistance: 1 for two empty strings, 0 when
-// only one is empty, else 1 - edit distance / the longer length, over UTF-16 code units.
-func levenshteinSimilarity(a, b string) float32 {
-	x, y := utf16.Encode([]rune(a)), utf16.Encode([]rune(b))
-	if len(x) == 0 || len(y) == 0 {
-		if len(x) == len(y) {
-			return 1
-		}
-		return 0
-	}
-	prev := make([]int, len(y)+1)
-	cur := make([]int, len(y)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(x); i++ {
-		cur[0] = i
-		for j := 1; j <= len(y); j++ {
-			cost := 1
-			if x[i-1] == y[j-1] {
-				cost = 0
-			}
-			cur[j] = min(cur[j-1]+1, prev[j]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return 1 - float32(prev[len(y)])/float32(max(len(x), len(y)))
 }
 
 func (p objectParser) construct(values map[string]string) *esError {
